@@ -1,0 +1,89 @@
+import AcmeDatabase
+import SQLKit
+
+/// A consumer-group member on the embedded log. It is assigned every partition of its topics; the read
+/// position moves on `poll` and is stored on `commit`, so uncommitted events are read again after a restart.
+actor LocalEventConsumer: EventConsumer {
+    private let log: LocalEventLog
+    private let group: String
+    private let topics: [Topic]
+    /// Next offset to read, per "topic#partition".
+    private var positions: [String: Int64] = [:]
+
+    init(log: LocalEventLog, group: String, topics: [Topic]) async throws {
+        self.log = log
+        self.group = group
+        self.topics = topics
+        let rows = try await log.database.read { db in
+            try await db.select().columns("topic", "partition_no", "next_offset").from("event_offsets")
+                .where("group_id", .equal, group).all()
+        }
+        for row in rows {
+            let topic = try row.decode(column: "topic", as: String.self)
+            let partition = try row.decode(column: "partition_no", as: Int.self)
+            positions["\(topic)#\(partition)"] = try row.decode(column: "next_offset", as: Int64.self)
+        }
+    }
+
+    func poll(max: Int, timeout: Duration) async throws -> [ConsumedEvent] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let seen = log.signal.generation
+            let events = try await fetch(max: max)
+            if !events.isEmpty {
+                for event in events { positions[Self.slot(event.topic, event.partition)] = event.offset + 1 }
+                return events
+            }
+            let remaining = ContinuousClock.now.duration(to: deadline)
+            if remaining <= .zero || Task.isCancelled { return [] }
+            await log.signal.wait(since: seen, timeout: remaining)
+        }
+    }
+
+    private func fetch(max: Int) async throws -> [ConsumedEvent] {
+        let slots = topics.flatMap { topic in (0..<log.partitionCount).map { (topic, $0) } }
+        let positions = self.positions
+        return try await log.database.read { db in
+            var events: [ConsumedEvent] = []
+            for (topic, partition) in slots where events.count < max {
+                let from = positions[Self.slot(topic, partition)] ?? 0
+                let rows = try await db.select()
+                    .columns("log_offset", "event_key", "value").from("event_log")
+                    .where("topic", .equal, topic.rawValue).where("partition_no", .equal, partition)
+                    .where("log_offset", .greaterThanOrEqual, from)
+                    .orderBy("log_offset").limit(max - events.count)
+                    .all()
+                for row in rows {
+                    events.append(ConsumedEvent(
+                        topic: topic, partition: partition, offset: try row.decode(column: "log_offset", as: Int64.self),
+                        key: try row.decode(column: "event_key", as: String.self),
+                        value: try row.decode(column: "value", as: [UInt8].self)))
+                }
+            }
+            return events
+        }
+    }
+
+    func commit(_ events: [ConsumedEvent]) async throws {
+        var next: [String: (Topic, Int, Int64)] = [:]
+        for event in events {
+            let slot = Self.slot(event.topic, event.partition)
+            if (next[slot]?.2 ?? -1) < event.offset + 1 { next[slot] = (event.topic, event.partition, event.offset + 1) }
+        }
+        guard !next.isEmpty else { return }
+        let group = self.group
+        try await log.database.transaction { db in
+            for (topic, partition, offset) in next.values {
+                try await db.insert(into: "event_offsets")
+                    .columns("group_id", "topic", "partition_no", "next_offset")
+                    .values(SQLBind(group), SQLBind(topic.rawValue), SQLBind(partition), SQLBind(offset))
+                    .onConflict(with: ["group_id", "topic", "partition_no"]) { $0.set(excludedValueOf: "next_offset") }
+                    .run()
+            }
+        }
+    }
+
+    func close() async {}
+
+    private static func slot(_ topic: Topic, _ partition: Int) -> String { "\(topic.rawValue)#\(partition)" }
+}

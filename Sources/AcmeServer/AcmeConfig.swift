@@ -1,0 +1,74 @@
+import AcmeCore
+import AcmeDatabase
+import Configuration
+import Logging
+
+/// Everything `acme-server` can be told, in one typed value.
+///
+/// Read from (first match wins) command-line flags, `ACME_…` environment variables, then an optional
+/// JSON file; see `acme-server --help`.
+public struct AcmeConfig: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Where the embedded backends keep their files (one SQLite database per service, the event log).
+    public var dataDir = "./data"
+    public var bcryptCost = 12
+    public var logLevel: Logger.Level = .info
+    /// Sustained requests per second per client address; 0 turns the limit off.
+    public var rateLimit = 100
+    public var rateLimitBurst = 200
+    /// Login attempts per client address per minute.
+    public var loginAttemptsPerMinute = 20
+    /// Origins allowed by CORS; empty allows any origin (credentials travel in headers, not cookies).
+    public var corsOrigins: [String] = []
+    /// `full` fsyncs every commit; `normal` trades the last commits on power loss for write speed.
+    public var sqliteDurability: SQLiteDatabasePool.Durability = .full
+    /// Partitions per topic on the embedded event log.
+    public var eventPartitions = 3
+
+    public init() {}
+
+    /// Reads every setting from `reader`, keeping the defaults for what it does not have.
+    public init(reader: ConfigReader) throws {
+        self.init()
+        host = reader.string(forKey: "host", default: host)
+        port = reader.int(forKey: "port", default: port)
+        dataDir = reader.string(forKey: "data.dir", default: dataDir)
+        bcryptCost = reader.int(forKey: "bcrypt.cost", default: bcryptCost)
+        let level = reader.string(forKey: "log.level", default: logLevel.rawValue)
+        guard let parsedLevel = Logger.Level(rawValue: level) else {
+            throw ConfigError.invalid("log level", level, "trace, debug, info, notice, warning, error, critical")
+        }
+        logLevel = parsedLevel
+        rateLimit = reader.int(forKey: "rate.limit", default: rateLimit)
+        rateLimitBurst = reader.int(forKey: "rate.limit.burst", default: rateLimitBurst)
+        loginAttemptsPerMinute = reader.int(forKey: "login.attempts.per.minute", default: loginAttemptsPerMinute)
+        corsOrigins = reader.stringArray(forKey: "cors.origins", default: corsOrigins)
+        let durability = reader.string(forKey: "sqlite.durability", default: sqliteDurability.rawValue)
+        guard let parsedDurability = SQLiteDatabasePool.Durability(rawValue: durability) else {
+            throw ConfigError.invalid("SQLite durability", durability, "full, normal")
+        }
+        sqliteDurability = parsedDurability
+        eventPartitions = reader.int(forKey: "event.partitions", default: eventPartitions)
+        try validate()
+    }
+
+    public func validate() throws {
+        guard (0...65_535).contains(port) else { throw ConfigError.invalid("port", "\(port)", "0–65535") }
+        guard (4...31).contains(bcryptCost) else { throw ConfigError.invalid("bcrypt cost", "\(bcryptCost)", "4–31") }
+        guard rateLimit >= 0, rateLimitBurst >= 0 else { throw ConfigError.invalid("rate limit", "\(rateLimit)", "0 or more") }
+        guard loginAttemptsPerMinute > 0 else { throw ConfigError.invalid("login attempts per minute", "\(loginAttemptsPerMinute)", "1 or more") }
+        guard (1...64).contains(eventPartitions) else { throw ConfigError.invalid("event partitions", "\(eventPartitions)", "1–64") }
+        guard !dataDir.isEmpty else { throw ConfigError.invalid("data directory", "", "a path") }
+    }
+}
+
+public enum ConfigError: Error, CustomStringConvertible {
+    case invalid(String, String, String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let setting, let value, let allowed): "invalid \(setting) '\(value)'; expected \(allowed)"
+        }
+    }
+}

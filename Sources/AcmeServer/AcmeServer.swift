@@ -1,0 +1,108 @@
+import AcmeCore
+import AcmeDatabase
+import AcmeEvents
+import Auth
+import Foundation
+import Gateway
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import User
+
+/// The composition root: builds every service from the configuration and wires them into one
+/// Hummingbird application.
+public enum AcmeServer {
+    public typealias App = Application<RouterResponder<AcmeRequestContext>>
+
+    /// The built application and the routes it serves (for the OpenAPI conformance test).
+    public struct Built {
+        public var app: App
+        public var routes: [RouteRecorder.Route]
+        public var auth: AuthService
+        public var users: UserService
+        public var eventLog: LocalEventLog
+    }
+
+    public static func buildApplication(_ config: AcmeConfig, clock: any WallClock = SystemWallClock(), logger: Logger? = nil) async throws -> App {
+        try await build(config, clock: clock, logger: logger).app
+    }
+
+    public static func build(_ config: AcmeConfig, clock: any WallClock = SystemWallClock(), logger: Logger? = nil) async throws -> Built {
+        try config.validate()
+        var logger = logger ?? Logger(label: "acme")
+        logger.logLevel = config.logLevel
+        try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
+
+        var opened: [any Database] = []
+        do {
+            for (name, migrations) in [("events", LocalEventLog.migrations), ("user", UserService.migrations), ("auth", AuthService.migrations)] {
+                opened.append(try await open(name, config: config, migrations: migrations, logger: logger))
+            }
+            return try await assemble(config, databases: (opened[0], opened[1], opened[2]), clock: clock, logger: logger)
+        } catch {
+            // SQLite connections must be closed explicitly, also when start-up fails halfway.
+            for database in opened { try? await database.close() }
+            throw error
+        }
+    }
+
+    static func assemble(
+        _ config: AcmeConfig, databases: (events: any Database, user: any Database, auth: any Database), clock: any WallClock, logger: Logger
+    ) async throws -> Built {
+        let (eventsDB, userDB, authDB) = databases
+        let bus = LocalEventLog(database: eventsDB, partitionCount: config.eventPartitions)
+
+        let userOutbox = Outbox(database: userDB, clock: clock)
+        let users = UserService(outbox: userOutbox, clock: clock, logger: logger)
+        var authSettings = AuthService.Settings()
+        authSettings.bcryptCost = config.bcryptCost
+        authSettings.loginAttemptsPerAddress = config.loginAttemptsPerMinute
+        let authOutbox = Outbox(database: authDB, clock: clock)
+        let auth = try await AuthService.start(outbox: authOutbox, users: users, settings: authSettings, clock: clock, logger: logger)
+
+        let router = Router(context: AcmeRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: CORSPolicyMiddleware(origins: config.corsOrigins))
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        if config.rateLimit > 0 {
+            router.add(middleware: RateLimitMiddleware(requestsPerSecond: config.rateLimit, burst: config.rateLimitBurst, clock: clock))
+        }
+        router.add(middleware: AuthenticationMiddleware(authenticator: auth))
+
+        let routes = RouteRecorder(router: router)
+        HealthRoutes(checks: [
+            ("auth", { try await authDB.read { db in try await db.raw("SELECT 1").run() } }),
+            ("user", { try await userDB.read { db in try await db.raw("SELECT 1").run() } }),
+            ("events", { try await eventsDB.read { db in try await db.raw("SELECT 1").run() } }),
+        ]).addRoutes(to: routes)
+        try OpenAPIRoutes.load().addRoutes(to: routes)
+        auth.addRoutes(to: routes)
+        users.addRoutes(to: routes)
+
+        var services: [any Service] = [DatabaseCloser(databases: [authDB, userDB, eventsDB])]
+        services.append(OutboxRelay(outbox: authOutbox, bus: bus, logger: logger))
+        services.append(OutboxRelay(outbox: userOutbox, bus: bus, logger: logger))
+        services.append(contentsOf: users.consumers(bus: bus) as [any Service])
+
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "acme"),
+            services: services,
+            logger: logger)
+        return Built(app: app, routes: routes.routes, auth: auth, users: users, eventLog: bus)
+    }
+
+    static func open(_ name: String, config: AcmeConfig, migrations: [any Migration], logger: Logger) async throws -> any Database {
+        let path = URL(fileURLWithPath: config.dataDir).appendingPathComponent("\(name).sqlite").path
+        let database = try await SQLiteDatabasePool.open(name: name, path: path, durability: config.sqliteDurability, logger: logger)
+        do {
+            try await Migrator(database: database, migrations: migrations, logger: logger).migrate()
+        } catch {
+            try? await database.close()
+            throw error
+        }
+        return database
+    }
+}

@@ -1,0 +1,64 @@
+import AcmeCore
+import AcmeEvents
+
+extension AuthService {
+    public struct CodeRequest: StrictDecodable, Sendable {
+        public var code: String
+        public enum CodingKeys: String, CodingKey, CaseIterable { case code }
+    }
+
+    /// Starts TOTP enrolment: a new secret that becomes active once a code from it is confirmed.
+    func beginTOTP(_ principal: Principal) async throws -> TOTPSetup {
+        _ = try principal.requireSession()
+        let secret = TOTPVerifier.makeSecret()
+        return try await database.transaction { db in
+            guard let account = try await accounts.account(id: principal.userId, on: db) else { throw AcmeError.unauthorized() }
+            guard !account.mfaEnabled else { throw AcmeError.conflict("Two-factor authentication is already enabled.") }
+            try await accounts.setTOTP(secret: nil, pending: secret, lastStep: nil, accountId: account.id, at: clock.now(), on: db)
+            return TOTPVerifier.setup(secret: secret, account: account.email)
+        }
+    }
+
+    /// Confirms enrolment with a code and returns the ten recovery codes (shown only now).
+    func enableTOTP(_ principal: Principal, _ input: CodeRequest, request: RequestInfo) async throws -> RecoveryCodes {
+        _ = try principal.requireSession()
+        let codes = (0..<RecoveryCode.count).map { _ in RecoveryCode.make() }
+        try await outbox.transaction { db, events in
+            guard let account = try await accounts.account(id: principal.userId, on: db) else { throw AcmeError.unauthorized() }
+            guard !account.mfaEnabled else { throw AcmeError.conflict("Two-factor authentication is already enabled.") }
+            guard let pending = account.totpPendingSecret else {
+                throw AcmeError.conflict("Start with POST /v1/auth/mfa/totp to get a secret.")
+            }
+            guard let step = TOTPVerifier.matchingStep(code: input.code, secret: pending, at: events.now, lastUsedStep: nil) else {
+                throw AcmeError.invalid("code", "is not the current code of the authenticator")
+            }
+            try await accounts.setTOTP(secret: pending, pending: nil, lastStep: step, accountId: account.id, at: events.now, on: db)
+            try await accounts.replaceRecoveryCodes(codes.map(SecureRandom.sha256Hex), accountId: account.id, on: db)
+            try await events.emit(
+                MFAChanged(userId: account.id, enabled: true), subject: account.id, subjectVersion: Timestamp.millis(events.now),
+                orgId: nil, actor: account.id, request: request)
+        }
+        return RecoveryCodes(recoveryCodes: codes)
+    }
+
+    /// Turns TOTP off; needs a current code (or a recovery code) as proof of the second factor.
+    func disableTOTP(_ principal: Principal, _ input: CodeRequest, request: RequestInfo) async throws {
+        _ = try principal.requireSession()
+        try await outbox.transaction { db, events in
+            guard let account = try await accounts.account(id: principal.userId, on: db) else { throw AcmeError.unauthorized() }
+            guard let secret = account.totpSecret else { throw AcmeError.conflict("Two-factor authentication is not enabled.") }
+            let totpOK = TOTPVerifier.matchingStep(code: input.code, secret: secret, at: events.now, lastUsedStep: account.totpLastStep) != nil
+            var recoveryOK = false
+            if !totpOK, RecoveryCode.looksLikeRecoveryCode(input.code) {
+                recoveryOK = try await accounts.useRecoveryCode(
+                    hash: SecureRandom.sha256Hex(RecoveryCode.normalize(input.code)), accountId: account.id, at: events.now, on: db)
+            }
+            guard totpOK || recoveryOK else { throw AcmeError.forbidden("The code is incorrect.") }
+            try await accounts.setTOTP(secret: nil, pending: nil, lastStep: nil, accountId: account.id, at: events.now, on: db)
+            try await accounts.replaceRecoveryCodes([], accountId: account.id, on: db)
+            try await events.emit(
+                MFAChanged(userId: account.id, enabled: false), subject: account.id, subjectVersion: Timestamp.millis(events.now),
+                orgId: nil, actor: account.id, request: request)
+        }
+    }
+}

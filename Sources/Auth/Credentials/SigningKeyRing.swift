@@ -1,0 +1,118 @@
+import AcmeCore
+import AcmeDatabase
+import Crypto
+import JWTKit
+import SQLKit
+import Synchronization
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The Ed25519 keys that sign access tokens.
+///
+/// Keys live in the Auth database (so every Auth instance signs with the same key and the embedded server
+/// keeps them across restarts). The newest key signs; rotation adds a key and retires the old one, which
+/// stays in the JWKS and keeps verifying until every token it signed has expired.
+final class SigningKeyRing: Sendable {
+    struct Key: Sendable {
+        var kid: String
+        var privateKey: Curve25519.Signing.PrivateKey
+        var createdAt: Date
+        var retiredAt: Date?
+    }
+
+    private let database: any Database
+    private let clock: any WallClock
+    private let tokenLifetime: TimeInterval
+    private let rotationInterval: TimeInterval
+    private let collection: Mutex<(JWTKeyCollection, [Key])>
+
+    init(database: any Database, clock: any WallClock, tokenLifetime: TimeInterval, rotationInterval: TimeInterval) {
+        self.database = database
+        self.clock = clock
+        self.tokenLifetime = tokenLifetime
+        self.rotationInterval = rotationInterval
+        self.collection = Mutex((JWTKeyCollection(), []))
+    }
+
+    /// Loads the keys, creating the first one or rotating an old one as needed.
+    func load() async throws {
+        var keys = try await storedKeys()
+        if let active = keys.last(where: { $0.retiredAt == nil }) {
+            if clock.now().timeIntervalSince(active.createdAt) >= rotationInterval {
+                keys = try await rotate()
+                return
+            }
+        } else {
+            keys = try await rotate()
+            return
+        }
+        await install(keys)
+    }
+
+    /// Makes a new signing key and retires the current one; returns the live keys.
+    @discardableResult
+    func rotate() async throws -> [Key] {
+        let now = clock.now()
+        let key = Key(kid: AcmeID.make("key", at: now), privateKey: Curve25519.Signing.PrivateKey(), createdAt: now, retiredAt: nil)
+        try await database.transaction { db in
+            try await db.update("signing_keys").set("retired_at", to: now.millis)
+                .where("retired_at", .is, SQLLiteral.null).run()
+            try await db.insert(into: "signing_keys").columns("kid", "private_key", "created_at")
+                .values(SQLBind(key.kid), SQLBind(key.privateKey.rawRepresentation.base64EncodedString()), SQLBind(now.millis))
+                .run()
+            // Keys retired longer ago than a token lives can verify nothing any more.
+            try await db.delete(from: "signing_keys")
+                .where("retired_at", .lessThan, now.addingTimeInterval(-tokenLifetime - 60).millis).run()
+        }
+        let keys = try await storedKeys()
+        await install(keys)
+        return keys
+    }
+
+    private func storedKeys() async throws -> [Key] {
+        let horizon = clock.now().addingTimeInterval(-tokenLifetime - 60).millis
+        return try await database.read { db in
+            try await db.select().columns("kid", "private_key", "created_at", "retired_at").from("signing_keys")
+                .where(SQLColumn("retired_at"), .is, SQLLiteral.null)
+                .orWhere("retired_at", .greaterThan, horizon)
+                .orderBy("created_at").all()
+                .map { row in
+                    guard let raw = Data(base64Encoded: try row.string("private_key")) else {
+                        throw CocoaError(.coderReadCorrupt)
+                    }
+                    return Key(
+                        kid: try row.string("kid"), privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: raw),
+                        createdAt: try row.date("created_at"), retiredAt: try row.optionalDate("retired_at"))
+                }
+        }
+    }
+
+    private func install(_ keys: [Key]) async {
+        let fresh = JWTKeyCollection()
+        for key in keys {
+            await fresh.add(eddsa: EdDSA.PrivateKey(backing: key.privateKey), kid: JWKIdentifier(string: key.kid))
+        }
+        collection.withLock { $0 = (fresh, keys) }
+    }
+
+    func sign(_ claims: AccessTokenClaims) async throws -> String {
+        let (keys, list) = collection.withLock { $0 }
+        guard let active = list.last(where: { $0.retiredAt == nil }) else { throw AcmeError.unavailable() }
+        return try await keys.sign(claims, kid: JWKIdentifier(string: active.kid))
+    }
+
+    /// Verifies signature, algorithm and claims; expiry is the caller's check.
+    func verify(_ token: String) async throws -> AccessTokenClaims {
+        let keys = collection.withLock { $0.0 }
+        return try await keys.verify(token, as: AccessTokenClaims.self)
+    }
+
+    func jwks() -> JWKS {
+        let keys = collection.withLock { $0.1 }
+        return JWKS(keys: keys.map { JWKS.Key(kid: $0.kid, x: $0.privateKey.publicKey.rawRepresentation.base64URLEncodedString()) })
+    }
+}

@@ -1,0 +1,24 @@
+import AcmeCore
+import Hummingbird
+
+/// `/v1/auth/mfa/totp`
+struct MFARoutes: Sendable {
+    let service: AuthService
+
+    func addRoutes(to router: some RouterMethods<AcmeRequestContext>) {
+        router.post("/v1/auth/mfa/totp") { _, context in
+            JSONResponse(try await service.beginTOTP(try context.requirePrincipal()))
+        }
+        router.post("/v1/auth/mfa/totp/enable") { request, context in
+            let principal = try context.requirePrincipal()
+            let input = try await request.decodeBody(AuthService.CodeRequest.self, context: context)
+            return JSONResponse(try await service.enableTOTP(principal, input, request: RequestInfo(request, context)))
+        }
+        router.delete("/v1/auth/mfa/totp") { request, context in
+            let principal = try context.requirePrincipal()
+            let input = try await request.decodeBody(AuthService.CodeRequest.self, context: context)
+            try await service.disableTOTP(principal, input, request: RequestInfo(request, context))
+            return HTTPResponse.Status.noContent
+        }
+    }
+}

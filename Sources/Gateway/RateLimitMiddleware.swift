@@ -1,0 +1,21 @@
+import AcmeCore
+import Hummingbird
+
+/// Per-client request rate limit (token bucket per client address), answering 429 with `Retry-After`.
+public struct RateLimitMiddleware: RouterMiddleware {
+    public typealias Context = AcmeRequestContext
+
+    let limiter: RateLimiter
+
+    /// `requestsPerSecond` sustained, with bursts up to `burst`.
+    public init(requestsPerSecond: Int, burst: Int, clock: any WallClock = SystemWallClock()) {
+        let capacity = max(burst, requestsPerSecond)
+        limiter = RateLimiter(capacity: capacity, period: .milliseconds(Int64(1000 * capacity / max(1, requestsPerSecond))), clock: clock)
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let decision = limiter.acquire(context.clientAddress)
+        guard decision.allowed else { throw AcmeError.tooManyRequests(retryAfterSeconds: decision.retryAfterSeconds) }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,60 @@
+import AcmeCore
+import AcmeEvents
+
+extension UserService {
+    public struct ProfileChanges: StrictDecodable, Sendable {
+        public var name: String?
+        public var avatarUrl: String??
+        public var timeZone: String??
+
+        public enum CodingKeys: String, CodingKey, CaseIterable { case name, avatarUrl, timeZone }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            // Absent leaves the field alone; explicit null clears it.
+            avatarUrl = container.contains(.avatarUrl) ? .some(try container.decodeIfPresent(String.self, forKey: .avatarUrl)) : nil
+            timeZone = container.contains(.timeZone) ? .some(try container.decodeIfPresent(String.self, forKey: .timeZone)) : nil
+        }
+    }
+
+    func me(_ principal: Principal) async throws -> UserProfile {
+        try principal.require(.profileRead)
+        guard let profile = try await user(id: principal.userId) else { throw AcmeError.unauthorized() }
+        return profile
+    }
+
+    func updateMe(_ principal: Principal, _ changes: ProfileChanges, ifMatch: String?, request: RequestInfo) async throws -> UserProfile {
+        try principal.require(.profileWrite)
+        var validator = Validator()
+        let name = changes.name.map { validator.text($0, "name", length: 1...100) }
+        if case .some(.some(let url)) = changes.avatarUrl {
+            validator.check(url.count <= 2048 && (url.hasPrefix("https://") || url.hasPrefix("http://")), "avatarUrl", "must be an http(s) URL of at most 2048 characters")
+        }
+        if case .some(.some(let zone)) = changes.timeZone {
+            validator.check(TimeZone(identifier: zone) != nil, "timeZone", "must be an IANA time zone such as Europe/Paris")
+        }
+        try validator.finish()
+
+        return try await outbox.transaction { db, events in
+            guard var profile = try await store.user(id: principal.userId, on: db) else { throw AcmeError.unauthorized() }
+            try ETag.check(ifMatch, current: ETag.make(version: profile.version))
+            if let name { profile.name = name }
+            if let avatarUrl = changes.avatarUrl { profile.avatarUrl = avatarUrl }
+            if let timeZone = changes.timeZone { profile.timeZone = timeZone }
+            profile.version += 1
+            profile.updatedAt = events.now
+            try await store.update(profile, on: db)
+            try await events.emit(
+                UserUpdated(userId: profile.id, email: profile.email, name: profile.name), subject: profile.id,
+                subjectVersion: profile.version, orgId: nil, actor: principal.userId, request: request)
+            return profile
+        }
+    }
+}
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif

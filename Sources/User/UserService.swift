@@ -1,0 +1,80 @@
+import AcmeCore
+import AcmeDatabase
+import AcmeEvents
+import Hummingbird
+import Logging
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The User service: profiles, organizations (tenants), memberships and invitations.
+///
+/// Routes call its methods with the caller's `Principal`; it checks permissions itself (never trusting
+/// that a gateway did) and writes every change together with its events through the outbox.
+public struct UserService: UserAPI {
+    public static let migrations: [any Migration] = [
+        CreateUserTables(), Outbox.migration, ProcessedEvents.migration,
+    ]
+    static let invitationLifetime: TimeInterval = 7 * 24 * 3600
+
+    let outbox: Outbox
+    let store = UserStore()
+    let clock: any WallClock
+    let logger: Logger
+
+    public init(outbox: Outbox, clock: any WallClock, logger: Logger) {
+        self.outbox = outbox
+        self.clock = clock
+        self.logger = logger
+    }
+
+    var database: any Database { outbox.database }
+
+    /// Adds the service's REST routes under `/v1`.
+    public func addRoutes(to router: some RouterMethods<AcmeRequestContext>) {
+        ProfileRoutes(service: self).addRoutes(to: router)
+        OrgRoutes(service: self).addRoutes(to: router)
+        MemberRoutes(service: self).addRoutes(to: router)
+        InvitationRoutes(service: self).addRoutes(to: router)
+    }
+
+    // MARK: UserAPI
+
+    public func provisionUser(id: String, email: String, name: String, request: RequestInfo) async throws -> UserProfile {
+        if let existing = try await user(id: id) { return existing }
+        return try await outbox.transaction { db, events in
+            if let existing = try await store.user(id: id, on: db) { return existing }
+            let profile = UserProfile(
+                id: id, email: email, name: name, avatarUrl: nil, timeZone: nil, createdAt: events.now,
+                updatedAt: events.now, version: 1)
+            try await store.insert(profile, on: db)
+            return profile
+        }
+    }
+
+    public func user(id: String) async throws -> UserProfile? {
+        try await database.read { db in try await store.user(id: id, on: db) }
+    }
+
+    public func role(of userId: String, in orgId: String) async throws -> OrgRole? {
+        try await database.read { db in try await store.role(of: userId, in: orgId, on: db) }
+    }
+
+    public func deleteUser(id: String, request: RequestInfo) async throws {
+        try await outbox.transaction { db, events in
+            guard let profile = try await store.user(id: id, on: db) else { return }
+            let blocking = try await store.soleOwnerships(of: id, on: db)
+            guard blocking.isEmpty else {
+                throw AcmeError.conflict(
+                    "You are the only owner of \(blocking.count) organization(s) (\(blocking.joined(separator: ", "))); transfer ownership or delete them first.")
+            }
+            try await store.deleteUser(id: id, on: db)
+            try await events.emit(
+                UserProfileDeleted(userId: id), subject: id, subjectVersion: profile.version + 1, orgId: nil, actor: id,
+                request: request)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import AcmeCore
+import AcmeServer
+import ArgumentParser
+import Configuration
+import Logging
+import SystemPackage
+
+/// `acme-server`: parses the command line, reads the configuration and runs the platform.
+@main
+struct AcmeServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "acme-server",
+        abstract: "Run the Acme platform: every service in one process, on embedded storage by default.",
+        discussion: """
+            Settings come from these flags, then ACME_* environment variables (shown with each flag), then \
+            the JSON file given with --config (keys as in the variable names, lowercased and dotted: \
+            {"port": 8080, "data": {"dir": "/var/lib/acme"}}), then the defaults.
+            """)
+
+    @Option(help: "Address to listen on. [env: ACME_HOST] (default: 127.0.0.1)")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one. [env: ACME_PORT] (default: 8080)")
+    var port: Int?
+
+    @Option(help: "Directory for the embedded databases and event log. [env: ACME_DATA_DIR] (default: ./data)")
+    var dataDir: String?
+
+    @Option(help: "bcrypt work factor for passwords, 4–31; below 12 only for tests. [env: ACME_BCRYPT_COST] (default: 12)")
+    var bcryptCost: Int?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. [env: ACME_LOG_LEVEL] (default: info)")
+    var logLevel: String?
+
+    @Option(help: "Requests per second per client address; 0 disables the limit. [env: ACME_RATE_LIMIT] (default: 100)")
+    var rateLimit: Int?
+
+    @Option(help: "Burst allowance of the per-client limit. [env: ACME_RATE_LIMIT_BURST] (default: 200)")
+    var rateLimitBurst: Int?
+
+    @Option(help: "Login attempts per client address per minute. [env: ACME_LOGIN_ATTEMPTS_PER_MINUTE] (default: 20)")
+    var loginAttemptsPerMinute: Int?
+
+    @Option(help: "Comma-separated origins allowed by CORS; empty allows any. [env: ACME_CORS_ORIGINS]")
+    var corsOrigins: String?
+
+    @Option(help: "SQLite commit durability: full (fsync every commit) or normal. [env: ACME_SQLITE_DURABILITY] (default: full)")
+    var sqliteDurability: String?
+
+    @Option(help: "JSON configuration file, read after flags and environment. [env: ACME_CONFIG]")
+    var config: String?
+
+    func run() async throws {
+        let flags = InMemoryProvider(name: "flags", values: flagValues())
+        var providers: [any ConfigProvider] = [flags, EnvironmentVariablesProvider().prefixKeys(with: "acme")]
+        let environment = ConfigReader(provider: EnvironmentVariablesProvider().prefixKeys(with: "acme"))
+        let file = config ?? environment.string(forKey: "config")
+        if let file {
+            providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(file)))
+        }
+        let settings: AcmeConfig
+        do {
+            settings = try AcmeConfig(reader: ConfigReader(providers: providers))
+        } catch let error as ConfigError {
+            throw ValidationError(error.description)
+        }
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: settings.logLevel) }
+        let app = try await AcmeServer.buildApplication(settings)
+        try await app.runService()
+    }
+
+    private func flagValues() -> [AbsoluteConfigKey: ConfigValue] {
+        var values: [AbsoluteConfigKey: ConfigValue] = [:]
+        func set(_ key: String, _ content: ConfigContent?) {
+            if let content { values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = ConfigValue(content, isSecret: false) }
+        }
+        set("host", host.map { .string($0) })
+        set("port", port.map { .int($0) })
+        set("data.dir", dataDir.map { .string($0) })
+        set("bcrypt.cost", bcryptCost.map { .int($0) })
+        set("log.level", logLevel.map { .string($0) })
+        set("rate.limit", rateLimit.map { .int($0) })
+        set("rate.limit.burst", rateLimitBurst.map { .int($0) })
+        set("login.attempts.per.minute", loginAttemptsPerMinute.map { .int($0) })
+        set("cors.origins", corsOrigins.map { .stringArray($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) })
+        set("sqlite.durability", sqliteDurability.map { .string($0) })
+        return values
+    }
+}
+
+import Foundation
