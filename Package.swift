@@ -60,6 +60,7 @@ let package = Package(
             name: "Auth",
             dependencies: [
                 "AcmeCore", "AcmeDatabase", "AcmeEvents", "User", hummingbird, sqlKit, crypto,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
@@ -106,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "AcmeServerTests",
             dependencies: [
-                "AcmeServer", "Auth", "User",
+                "AcmeServer", "Auth", "User", "Gateway", "AcmeCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ],

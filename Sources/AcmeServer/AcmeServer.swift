@@ -85,6 +85,7 @@ public enum AcmeServer {
         services.append(OutboxRelay(outbox: authOutbox, bus: bus, logger: logger))
         services.append(OutboxRelay(outbox: userOutbox, bus: bus, logger: logger))
         services.append(contentsOf: users.consumers(bus: bus) as [any Service])
+        services.append(contentsOf: auth.backgroundServices)
 
         let app = Application(
             router: router,

@@ -43,7 +43,7 @@ extension AuthService {
             try await apiTokens.insert(info, accountId: principal.userId, hash: SecureRandom.sha256Hex(token), on: db)
             try await events.emit(
                 APITokenCreated(userId: principal.userId, tokenId: info.id, name: name, scopes: scopes), subject: info.id,
-                subjectVersion: 1, orgId: nil, actor: principal.userId, request: request)
+                subjectVersion: nil, orgId: nil, actor: principal.userId, userKey: principal.userId, request: request)
             return CreatedAPIToken(id: info.id, name: name, scopes: scopes, token: token, createdAt: info.createdAt, expiresAt: info.expiresAt)
         }
     }
@@ -65,8 +65,8 @@ extension AuthService {
             }
             try await apiTokens.revoke(id: id, at: events.now, on: db)
             try await events.emit(
-                APITokenRevoked(userId: principal.userId, tokenId: id), subject: id, subjectVersion: 2, orgId: nil,
-                actor: principal.userId, request: request)
+                APITokenRevoked(userId: principal.userId, tokenId: id), subject: id, subjectVersion: nil, orgId: nil,
+                actor: principal.userId, userKey: principal.userId, request: request)
         }
         cache.revoke(credentialIds: [id])
     }

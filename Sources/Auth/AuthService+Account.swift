@@ -32,7 +32,7 @@ extension AuthService {
             let revoked = try await sessions.revokeAll(
                 accountId: account.id, except: sessionId, reason: "password_changed", at: events.now, on: db)
             try await events.emit(
-                PasswordChanged(userId: account.id), subject: account.id, subjectVersion: Timestamp.millis(events.now),
+                PasswordChanged(userId: account.id), subject: account.id, subjectVersion: nil,
                 orgId: nil, actor: account.id, request: request)
             return revoked
         }
@@ -51,7 +51,7 @@ extension AuthService {
         try await outbox.transaction { db, events in
             try await accounts.deleteAccount(id: account.id, on: db)
             try await events.emit(
-                AccountDeleted(userId: account.id), subject: account.id, subjectVersion: Timestamp.millis(events.now),
+                AccountDeleted(userId: account.id), subject: account.id, subjectVersion: nil,
                 orgId: nil, actor: account.id, request: request)
         }
         cache.revoke(userId: account.id)

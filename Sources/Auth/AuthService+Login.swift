@@ -48,7 +48,7 @@ extension AuthService {
             try await accounts.insert(
                 AuthStore.Account(id: userId, email: email, passwordHash: hash), at: events.now, on: db)
             try await events.emit(
-                UserCreated(userId: userId, email: email, name: name), subject: userId, subjectVersion: 1, orgId: nil,
+                AccountCreated(userId: userId, email: email, name: name), subject: userId, subjectVersion: nil, orgId: nil,
                 actor: userId, request: request)
             return try await openSession(accountId: userId, request: request, method: "signup", db: db, events: events)
         }
@@ -85,7 +85,7 @@ extension AuthService {
             try await outbox.transaction { _, events in
                 try await events.emit(
                     UserLoginFailed(userId: account.id, reason: "bad_password"), subject: account.id,
-                    subjectVersion: Timestamp.millis(events.now), orgId: nil, actor: nil, request: request)
+                    subjectVersion: nil, orgId: nil, actor: nil, request: request)
             }
             throw invalid
         }
@@ -132,7 +132,7 @@ extension AuthService {
                 let remaining = try await accounts.unusedRecoveryCodes(accountId: account.id, on: db)
                 try await events.emit(
                     RecoveryCodeUsed(userId: account.id, remaining: remaining), subject: account.id,
-                    subjectVersion: Timestamp.millis(events.now), orgId: nil, actor: account.id, request: request)
+                    subjectVersion: nil, orgId: nil, actor: account.id, request: request)
             } else {
                 // Counted in the committed transaction, so the attempt limit holds.
                 try await accounts.countChallengeAttempt(hash: hash, on: db)

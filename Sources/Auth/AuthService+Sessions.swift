@@ -22,7 +22,7 @@ extension AuthService {
         try await sessions.insertRefreshToken(hash: SecureRandom.sha256Hex(refresh), sessionId: session.id, at: now, on: db)
         try await events.emit(
             UserLoggedIn(userId: accountId, sessionId: session.id, method: method), subject: session.id,
-            subjectVersion: 1, orgId: nil, actor: accountId, request: request)
+            subjectVersion: nil, orgId: nil, actor: accountId, userKey: accountId, request: request)
         return (session.id, try await accessToken(userId: accountId, sessionId: session.id, now: now), refresh)
     }
 
@@ -66,7 +66,7 @@ extension AuthService {
                 try await sessions.revoke(sessionId: session.id, reason: "refresh_token_reuse", at: events.now, on: db)
                 try await events.emit(
                     SessionRevoked(userId: session.accountId, sessionId: session.id, reason: "refresh_token_reuse"),
-                    subject: session.id, subjectVersion: 2, orgId: nil, actor: nil, request: request)
+                    subject: session.id, subjectVersion: nil, orgId: nil, actor: nil, userKey: session.accountId, request: request)
                 return .reused(sessionId: session.id)
             }
             try await sessions.markUsed(refreshTokenHash: hash, at: events.now, on: db)
@@ -122,7 +122,7 @@ extension AuthService {
                 try await sessions.revoke(sessionId: id, reason: reason, at: events.now, on: db)
                 try await events.emit(
                     SessionRevoked(userId: userId, sessionId: id, reason: reason), subject: id,
-                    subjectVersion: 2, orgId: nil, actor: userId, request: request)
+                    subjectVersion: nil, orgId: nil, actor: userId, userKey: userId, request: request)
             }
         }
         cache.revoke(credentialIds: ids)

@@ -1,6 +1,7 @@
 import AcmeCore
 import Hummingbird
 import Logging
+import NIOCore
 
 /// The one place where errors become responses: `AcmeError` maps to its problem, framework errors
 /// (unknown route, body too large) to theirs, and anything else to a bare 500 that leaks nothing.
@@ -27,6 +28,8 @@ public struct ProblemMiddleware: RouterMiddleware {
             if case .unauthorized = error { headers[.wwwAuthenticate] = "Bearer realm=\"acme\"" }
         case let error as HTTPError:
             problem = Self.problem(for: error, context: context)
+        case is NIOTooManyBytesError:
+            problem = Problem(.payloadTooLarge(limit: context.maxUploadSize))
         default:
             context.logger.error("unhandled error", metadata: [
                 "error": "\(String(reflecting: error))", "path": "\(request.uri.path)", "method": "\(request.method)",

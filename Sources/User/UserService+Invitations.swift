@@ -38,6 +38,9 @@ extension UserService {
             if role == .owner, !callerRole.allows(.manageOwners) {
                 throw AcmeError.forbidden("Only owners can invite owners.")
             }
+            if let invitee = try await store.user(email: email, on: db), try await store.role(of: invitee.id, in: orgId, on: db) != nil {
+                throw AcmeError.conflict("\(email) is already a member.")
+            }
             if try await store.pendingInvitation(orgId: orgId, email: email, now: events.now, on: db) != nil {
                 throw AcmeError.conflict("\(email) already has a pending invitation; revoke it to send a new one.")
             }

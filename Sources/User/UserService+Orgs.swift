@@ -27,7 +27,7 @@ extension UserService {
             && slug.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
-    func createOrg(_ principal: Principal, _ input: NewOrg, request: RequestInfo) async throws -> OrganizationView {
+    func createOrg(_ principal: Principal, _ input: NewOrg, request: RequestInfo) async throws -> (OrganizationView, version: Int64) {
         try principal.require(.orgsWrite)
         var validator = Validator()
         let name = validator.text(input.name, "name", length: 1...100)
@@ -39,7 +39,7 @@ extension UserService {
 
         return try await outbox.transaction { db, events in
             guard try await store.user(id: principal.userId, on: db) != nil else { throw AcmeError.unauthorized() }
-            let org = Organization(
+            var org = Organization(
                 id: AcmeID.make("org", at: events.now), name: name, slug: slug, region: region!, createdAt: events.now,
                 updatedAt: events.now, version: 1)
             do {
@@ -47,14 +47,15 @@ extension UserService {
             } catch AcmeError.conflict {
                 throw AcmeError.conflict("The slug '\(slug)' is taken.")
             }
-            try await store.addMember(orgId: org.id, userId: principal.userId, role: .owner, at: events.now, on: db)
             try await events.emit(
                 OrgCreated(orgId: org.id, name: org.name, slug: org.slug, region: org.region.rawValue, ownerId: principal.userId),
                 subject: org.id, subjectVersion: org.version, orgId: org.id, actor: principal.userId, request: request)
+            try await store.addMember(orgId: org.id, userId: principal.userId, role: .owner, at: events.now, on: db)
+            org.version = try await store.bumpVersion(orgId: org.id, at: events.now, on: db)
             try await events.emit(
                 OrgMemberAdded(orgId: org.id, userId: principal.userId, role: .owner, invitationId: nil),
                 subject: org.id, subjectVersion: org.version, orgId: org.id, actor: principal.userId, request: request)
-            return OrganizationView(org, role: .owner)
+            return (OrganizationView(org, role: .owner), org.version)
         }
     }
 
@@ -88,8 +89,10 @@ extension UserService {
             let role = try OrgAccess.check(try await store.role(of: principal.userId, in: id, on: db), .manageSettings)
             guard var org = try await store.org(id: id, on: db) else { throw AcmeError.notFound() }
             try ETag.check(ifMatch, current: ETag.make(version: org.version))
+            let before = org
             if let name { org.name = name }
             if let slug { org.slug = slug }
+            if org == before { return (org, role) }  // nothing changed: no new version, no event
             org.version += 1
             org.updatedAt = events.now
             do {

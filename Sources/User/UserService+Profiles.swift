@@ -11,7 +11,8 @@ extension UserService {
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            name = try container.decodeIfPresent(String.self, forKey: .name)
+            // A name can be changed but not removed: null is a type error, not "leave alone".
+            name = container.contains(.name) ? try container.decode(String.self, forKey: .name) : nil
             // Absent leaves the field alone; explicit null clears it.
             avatarUrl = container.contains(.avatarUrl) ? .some(try container.decodeIfPresent(String.self, forKey: .avatarUrl)) : nil
             timeZone = container.contains(.timeZone) ? .some(try container.decodeIfPresent(String.self, forKey: .timeZone)) : nil
@@ -39,9 +40,11 @@ extension UserService {
         return try await outbox.transaction { db, events in
             guard var profile = try await store.user(id: principal.userId, on: db) else { throw AcmeError.unauthorized() }
             try ETag.check(ifMatch, current: ETag.make(version: profile.version))
+            let before = profile
             if let name { profile.name = name }
             if let avatarUrl = changes.avatarUrl { profile.avatarUrl = avatarUrl }
             if let timeZone = changes.timeZone { profile.timeZone = timeZone }
+            if profile == before { return profile }  // nothing changed: no new version, no event
             profile.version += 1
             profile.updatedAt = events.now
             try await store.update(profile, on: db)

@@ -51,6 +51,9 @@ public struct UserService: UserAPI {
                 id: id, email: email, name: name, avatarUrl: nil, timeZone: nil, createdAt: events.now,
                 updatedAt: events.now, version: 1)
             try await store.insert(profile, on: db)
+            try await events.emit(
+                UserCreated(userId: id, email: email, name: name), subject: id, subjectVersion: 1, orgId: nil, actor: id,
+                request: request)
             return profile
         }
     }

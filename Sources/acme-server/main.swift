@@ -47,6 +47,9 @@ struct AcmeServerCommand: AsyncParsableCommand {
     @Option(help: "SQLite commit durability: full (fsync every commit) or normal. [env: ACME_SQLITE_DURABILITY] (default: full)")
     var sqliteDurability: String?
 
+    @Option(help: "Partitions per topic on the embedded event log, 1–64. [env: ACME_EVENT_PARTITIONS] (default: 3)")
+    var eventPartitions: Int?
+
     @Option(help: "JSON configuration file, read after flags and environment. [env: ACME_CONFIG]")
     var config: String?
 
@@ -84,6 +87,7 @@ struct AcmeServerCommand: AsyncParsableCommand {
         set("login.attempts.per.minute", loginAttemptsPerMinute.map { .int($0) })
         set("cors.origins", corsOrigins.map { .stringArray($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) })
         set("sqlite.durability", sqliteDurability.map { .string($0) })
+        set("event.partitions", eventPartitions.map { .int($0) })
         return values
     }
 }

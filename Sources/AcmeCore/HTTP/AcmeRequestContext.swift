@@ -8,7 +8,7 @@ public struct AcmeRequestContext: RequestContext {
     public var principal: Principal?
     /// Set by the request-id middleware; echoed as `X-Request-Id`.
     public var requestId: String
-    /// The peer address; only replaced by a forwarded address when the proxy is configured as trusted.
+    /// The TCP peer address (forwarded-for headers are not trusted).
     public var clientAddress: String
     /// Request body limit, 1 MiB unless a route group raises it.
     public var maxUploadSize: Int

@@ -21,6 +21,8 @@ public struct AcmeRequestDecoder: RequestDecoder {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw AcmeError.payloadTooLarge(limit: context.maxUploadSize)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw AcmeError.payloadTooLarge(limit: context.maxUploadSize)
         }

@@ -8,6 +8,10 @@ import Foundation
 #endif
 #if canImport(Glibc)
 import Glibc
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+import Darwin
+private let systemWrite = Darwin.write
 #endif
 
 /// swift-log handler writing one JSON object per line to stdout:
@@ -84,7 +88,7 @@ public final class LogOutput: Sendable {
             line.withUTF8 { bytes in
                 var offset = 0
                 while offset < bytes.count {
-                    let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                    let written = systemWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
                     if written <= 0 { break }
                     offset += written
                 }

@@ -16,15 +16,17 @@ public struct EventEnvelope<Payload: Codable & Sendable>: Codable, Sendable {
     public var actor: String?
     /// The id of the entity the event is about.
     public var subject: String
-    /// Monotonically increasing per subject, so consumers can order and drop stale events.
-    public var subjectVersion: Int64
+    /// The subject's version after this change, increasing with every change its owning service makes, so
+    /// consumers of state can order and drop stale events. Nil for facts that change no versioned state
+    /// (a login, a revoked session).
+    public var subjectVersion: Int64?
     /// W3C trace context of the request that caused the event.
     public var traceparent: String?
     public var payload: Payload
 
     public init(
         id: String, type: String, occurredAt: Date, orgId: String?, actor: String?, subject: String,
-        subjectVersion: Int64, traceparent: String?, payload: Payload
+        subjectVersion: Int64?, traceparent: String?, payload: Payload
     ) {
         self.id = id
         self.type = type
@@ -46,5 +48,5 @@ public struct EventHeader: Codable, Sendable, Equatable {
     public var orgId: String?
     public var actor: String?
     public var subject: String
-    public var subjectVersion: Int64
+    public var subjectVersion: Int64?
 }

@@ -57,7 +57,7 @@ actor LocalEventConsumer: EventConsumer {
                     events.append(ConsumedEvent(
                         topic: topic, partition: partition, offset: try row.decode(column: "log_offset", as: Int64.self),
                         key: try row.decode(column: "event_key", as: String.self),
-                        value: try row.decode(column: "value", as: [UInt8].self)))
+                        value: Array(try row.decode(column: "value", as: Data.self))))
                 }
             }
             return events
@@ -87,3 +87,4 @@ actor LocalEventConsumer: EventConsumer {
 
     private static func slot(_ topic: Topic, _ partition: Int) -> String { "\(topic.rawValue)#\(partition)" }
 }
+import Foundation

@@ -40,7 +40,7 @@ public final class LocalEventLog: EventBus {
                     .columns("topic", "partition_no", "log_offset", "event_key", "value", "appended_at")
                     .values(
                         SQLBind(event.topic.rawValue), SQLBind(partition), SQLBind(offset), SQLBind(event.key),
-                        SQLBind(event.value), SQLBind(Timestamp.millis(.now)))
+                        SQLBind(Data(event.value)), SQLBind(Timestamp.millis(.now)))
                     .run()
                 next[slot] = offset + 1
             }
@@ -66,3 +66,4 @@ public final class LocalEventLog: EventBus {
 }
 
 import AcmeCore
+import Foundation

@@ -14,11 +14,14 @@ public struct EventWriter: Sendable {
     public let now: Date
 
     /// Emits `event` on its topic and, unless `audit` is false, an audit entry on `acme.audit.log`.
+    ///
+    /// Events are keyed by org, so one tenant's events stay in order; events outside any org are keyed by
+    /// `userKey` (the user they concern) or else the subject.
     public func emit<Event: DomainEvent>(
-        _ event: Event, subject: String, subjectVersion: Int64, orgId: String?, actor: String?,
-        request: RequestInfo, audit: Bool = true
+        _ event: Event, subject: String, subjectVersion: Int64?, orgId: String?, actor: String?,
+        userKey: String? = nil, request: RequestInfo, audit: Bool = true
     ) async throws {
-        let key = orgId ?? subject
+        let key = orgId ?? userKey ?? subject
         let envelope = EventEnvelope(
             id: AcmeID.make("evt", at: now), type: Event.type, occurredAt: now, orgId: orgId, actor: actor,
             subject: subject, subjectVersion: subjectVersion, traceparent: nil, payload: event)
@@ -37,7 +40,7 @@ public struct EventWriter: Sendable {
     private func insert(topic: Topic, key: String, value: [UInt8]) async throws {
         try await database.insert(into: "outbox")
             .columns("topic", "event_key", "value", "created_at")
-            .values(SQLBind(topic.rawValue), SQLBind(key), SQLBind(value), SQLBind(Timestamp.millis(now)))
+            .values(SQLBind(topic.rawValue), SQLBind(key), SQLBind(Data(value)), SQLBind(Timestamp.millis(now)))
             .run()
     }
 }

@@ -42,7 +42,7 @@ public struct Outbox: Sendable {
                         event: OutgoingEvent(
                             topic: Topic(try row.decode(column: "topic", as: String.self)),
                             key: try row.decode(column: "event_key", as: String.self),
-                            value: try row.decode(column: "value", as: [UInt8].self)))
+                            value: Array(try row.decode(column: "value", as: Data.self))))
                 }
         }
     }
@@ -61,3 +61,4 @@ public struct Outbox: Sendable {
         }
     }
 }
+import Foundation

@@ -1,9 +1,13 @@
 import AcmeCore
 import AcmeEvents
 
-/// Events the Auth service publishes on `acme.users.events` (audited on `acme.audit.log`).
-public struct UserCreated: DomainEvent, Equatable {
-    public static let type = "user.created"
+/// Events the Auth service publishes on `acme.users.events` (audited on `acme.audit.log`). They are
+/// facts about credentials, not versioned state, so they carry no subject version; they are keyed by
+/// the user so one user's events stay in order.
+///
+/// A new account; the User service provisions the profile from it (and emits `user.created`).
+public struct AccountCreated: DomainEvent, Equatable {
+    public static let type = "account.created"
     public static let topic = Topic.usersEvents
     public var userId: String
     public var email: String
@@ -70,7 +74,7 @@ public struct APITokenRevoked: DomainEvent, Equatable {
 }
 
 public struct AccountDeleted: DomainEvent, Equatable {
-    public static let type = "user.account_deleted"
+    public static let type = "account.deleted"
     public static let topic = Topic.usersEvents
     public var userId: String
 }

@@ -1,7 +1,16 @@
 import AcmeCore
 import AcmeEvents
 
-/// Events the User service publishes on `acme.users.events`.
+/// Events the User service publishes on `acme.users.events`. User events carry the profile version,
+/// org and membership events the org's version.
+public struct UserCreated: DomainEvent, Equatable {
+    public static let type = "user.created"
+    public static let topic = Topic.usersEvents
+    public var userId: String
+    public var email: String
+    public var name: String
+}
+
 public struct UserUpdated: DomainEvent, Equatable {
     public static let type = "user.updated"
     public static let topic = Topic.usersEvents

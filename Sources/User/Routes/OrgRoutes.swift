@@ -9,8 +9,8 @@ struct OrgRoutes: Sendable {
         router.post("/v1/orgs") { request, context in
             let principal = try context.requirePrincipal()
             let input = try await request.decodeBody(UserService.NewOrg.self, context: context)
-            let org = try await service.createOrg(principal, input, request: RequestInfo(request, context))
-            return Versioned(org, version: 1, status: .created)
+            let (org, version) = try await service.createOrg(principal, input, request: RequestInfo(request, context))
+            return Versioned(org, version: version, status: .created)
         }
         router.get("/v1/orgs") { request, context in
             try await service.orgs(try context.requirePrincipal(), page: try PageRequest(request))

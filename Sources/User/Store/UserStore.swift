@@ -17,6 +17,10 @@ struct UserStore: Sendable {
         try await db.select().column("*").from("users").where("id", .equal, id).first().map(Self.profile)
     }
 
+    func user(email: String, on db: any SQLDatabase) async throws -> UserProfile? {
+        try await db.select().column("*").from("users").where("email", .equal, email).first().map(Self.profile)
+    }
+
     func insert(_ user: UserProfile, on db: any SQLDatabase) async throws {
         try await db.insert(into: "users")
             .columns("id", "email", "name", "avatar_url", "time_zone", "version", "created_at", "updated_at")

@@ -2,9 +2,9 @@ import AcmeCore
 import AcmeEvents
 import Logging
 
-/// Consumes `user.created` (published by Auth) to make sure every account has a profile, even if the
+/// Consumes `account.created` (published by Auth) to make sure every account has a profile, even if the
 /// synchronous provisioning call at signup failed. Provisioning is idempotent, so replays are harmless.
-struct UserCreatedConsumer: Sendable {
+struct AccountCreatedConsumer: Sendable {
     static let group = "user.profiles"
 
     /// The consumer's view of the event: only the fields it reads.
@@ -18,7 +18,7 @@ struct UserCreatedConsumer: Sendable {
 
     func handle(_ event: ConsumedEvent) async throws {
         let header = try EventCodec.header(event.value)
-        guard header.type == "user.created" else { return }
+        guard header.type == "account.created" else { return }
         let envelope = try EventCodec.decode(Payload.self, from: event.value)
         _ = try await service.provisionUser(
             id: envelope.payload.userId, email: envelope.payload.email, name: envelope.payload.name, request: .system)
@@ -28,9 +28,9 @@ struct UserCreatedConsumer: Sendable {
 extension UserService {
     /// The service's event consumers, to run beside the HTTP server.
     public func consumers(bus: any EventBus) -> [EventConsumerService] {
-        let consumer = UserCreatedConsumer(service: self)
+        let consumer = AccountCreatedConsumer(service: self)
         return [
-            EventConsumerService(bus: bus, group: UserCreatedConsumer.group, topics: [.usersEvents], logger: logger) { event in
+            EventConsumerService(bus: bus, group: AccountCreatedConsumer.group, topics: [.usersEvents], logger: logger) { event in
                 try await consumer.handle(event)
             }
         ]

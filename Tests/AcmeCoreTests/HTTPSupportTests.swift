@@ -1,0 +1,110 @@
+@testable import AcmeCore
+import Foundation
+import NIOCore
+import Testing
+
+@Suite struct HTTPSupportTests {
+    @Test func cursorsRoundTripAndRejectGarbage() {
+        let values = ["org_01", "2026-01-01T00:00:00.000Z", "with \"quotes\""]
+        #expect(Cursor.decode(Cursor.encode(values)) == values)
+        for garbage in ["", "%%%", "bm90IGpzb24", String(repeating: "A", count: 2000)] {
+            #expect(Cursor.decode(garbage) == nil, "\(garbage)")
+        }
+    }
+
+    @Test func pagesKeepLimitItemsAndPointAfterTheLast() {
+        let page = Page(rows: [1, 2, 3], limit: 2) { [String($0)] }
+        #expect(page.items == [1, 2])
+        #expect(page.nextCursor.flatMap(Cursor.decode) == ["2"])
+        let last = Page(rows: [1, 2], limit: 2) { [String($0)] }
+        #expect(last.nextCursor == nil)
+    }
+
+    @Test func problemsCarryTheStatusOfTheirError() {
+        let cases: [(AcmeError, Int)] = [
+            (.badRequest("x"), 400), (.invalidQuery([]), 400), (.validation([]), 422), (.unauthorized(), 401),
+            (.forbidden(), 403), (.notFound(), 404), (.conflict("x"), 409), (.gone("x"), 410), (.preconditionFailed(), 412),
+            (.preconditionRequired(), 428), (.payloadTooLarge(limit: 1), 413), (.unsupportedMediaType("x"), 415),
+            (.tooManyRequests(retryAfterSeconds: 1), 429), (.unavailable(), 503),
+        ]
+        for (error, status) in cases {
+            let problem = Problem(error)
+            #expect(problem.status == status)
+            #expect(problem.type.hasPrefix("https://acme.dev/problems/"))
+        }
+        #expect(Problem(.invalid("email", "bad")).errors == [FieldError(field: "email", message: "bad")])
+    }
+
+    @Test func eTagsMatchVersionsAndStar() throws {
+        try ETag.check(nil, current: ETag.make(version: 3))
+        try ETag.check("\"v3\"", current: ETag.make(version: 3))
+        try ETag.check("\"v1\", \"v3\"", current: ETag.make(version: 3))
+        try ETag.check("*", current: ETag.make(version: 3))
+        #expect(throws: AcmeError.preconditionFailed()) { try ETag.check("\"v2\"", current: ETag.make(version: 3)) }
+    }
+
+    @Test func emailsAreNormalisedAndChecked() {
+        #expect(EmailAddress.normalize("  Ann@Example.COM\n") == "ann@example.com")
+        for good in ["a@b.co", "first.last+tag@sub.example.org"] { #expect(EmailAddress.isValid(good)) }
+        for bad in ["", "a", "a@b", "a@@b.co", "a b@c.co", "@b.co", "a@.co", "a@b.c", "a@-b.co", String(repeating: "a", count: 65) + "@b.co"] {
+            #expect(!EmailAddress.isValid(bad), "\(bad)")
+        }
+    }
+
+    @Test func validatorCollectsEveryError() {
+        var validator = Validator()
+        #expect(validator.text("  Ann  ", "name", length: 1...10) == "Ann")
+        validator.text("", "empty", length: 1...10)
+        validator.text("abcdefghijk", "long", length: 1...10)
+        validator.text("a\u{0007}b", "control", length: 1...10)
+        validator.check(false, "flag", "must be set")
+        #expect(validator.errors.map(\.field) == ["empty", "long", "control", "flag"])
+        #expect(throws: AcmeError.self) { try validator.finish() }
+    }
+
+    struct Body: StrictDecodable, Equatable {
+        var name: String
+        var count: Int?
+        var tags: [String]?
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, count, tags }
+    }
+
+    func decode(_ json: String) throws(AcmeError) -> Body {
+        try AcmeRequestDecoder.decode(Body.self, from: ByteBuffer(string: json))
+    }
+
+    @Test func decoderMapsEveryFailureToAClientError() throws {
+        #expect(try decode(#"{"name":"a","count":2}"#) == Body(name: "a", count: 2, tags: nil))
+        #expect(throws: AcmeError.badRequest("The request body is not valid JSON.")) { try decode("{") }
+        #expect(throws: AcmeError.badRequest("The request body must be a JSON object.")) { try decode("[]") }
+        #expect(throws: AcmeError.validation([FieldError(field: "name", message: "is required")])) { try decode("{}") }
+        #expect(throws: AcmeError.validation([FieldError(field: "count", message: "must be an integer")])) { try decode(#"{"name":"a","count":"2"}"#) }
+        #expect(throws: AcmeError.validation([FieldError(field: "tags[1]", message: "must be a string")])) { try decode(#"{"name":"a","tags":["x",1]}"#) }
+        #expect(throws: AcmeError.validation([FieldError(field: "name", message: "must not be null")])) { try decode(#"{"name":null}"#) }
+        #expect(throws: AcmeError.validation([FieldError(field: "admin", message: "is not a known field")])) { try decode(#"{"name":"a","admin":true}"#) }
+    }
+
+    @Test func semaphoreLimitsConcurrency() async {
+        let semaphore = AsyncSemaphore(permits: 2)
+        let counter = Counter()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    await semaphore.withPermit {
+                        await counter.enter()
+                        try? await Task.sleep(for: .milliseconds(2))
+                        await counter.leave()
+                    }
+                }
+            }
+        }
+        #expect(await counter.maximum == 2)
+    }
+
+    actor Counter {
+        var current = 0
+        var maximum = 0
+        func enter() { current += 1; maximum = max(maximum, current) }
+        func leave() { current -= 1 }
+    }
+}

@@ -1,0 +1,181 @@
+import AcmeCore
+import AcmeDatabase
+@testable import AcmeEvents
+import Foundation
+import Logging
+import SQLKit
+import Testing
+
+/// A temporary directory with helpers to open databases in it; closes them and deletes it at the end.
+final class Scratch: @unchecked Sendable {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("acme-events-\(UUID().uuidString)").path
+    var opened: [any Database] = []
+    let logger = Logger(label: "test")
+
+    func open(_ name: String, migrations: [any Migration]) async throws -> any Database {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let database = try await SQLiteDatabasePool.open(name: name, path: "\(directory)/\(name).sqlite", durability: .normal, logger: logger)
+        opened.append(database)
+        try await Migrator(database: database, migrations: migrations, logger: logger).migrate()
+        return database
+    }
+
+    func close() async {
+        for database in opened { try? await database.close() }
+        opened.removeAll()
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+}
+
+func event(_ topic: Topic = .usersEvents, key: String, _ text: String) -> OutgoingEvent {
+    OutgoingEvent(topic: topic, key: key, value: Array(text.utf8))
+}
+
+func texts(_ events: [ConsumedEvent]) -> [String] { events.map { String(decoding: $0.value, as: UTF8.self) } }
+
+@Suite struct LocalEventLogTests {
+    @Test func keepsOrderPerKeyAndAssignsOffsetsPerPartition() async throws {
+        let scratch = Scratch()
+        let log = LocalEventLog(database: try await scratch.open("events", migrations: LocalEventLog.migrations), partitionCount: 3)
+        try await log.publish((0..<30).map { event(key: "org_\($0 % 5)", "\($0)") })
+        let consumer = try await log.consumer(group: "g", topics: [.usersEvents])
+        let events = try await consumer.poll(max: 100, timeout: .milliseconds(10))
+        #expect(events.count == 30)
+        for key in (0..<5).map({ "org_\($0)" }) {
+            let values = texts(events.filter { $0.key == key }).compactMap(Int.init)
+            #expect(values == values.sorted(), "order of \(key)")
+            #expect(Set(events.filter { $0.key == key }.map(\.partition)).count == 1, "\(key) stays in one partition")
+        }
+        for partition in 0..<3 {
+            let offsets = events.filter { $0.partition == partition }.map(\.offset)
+            #expect(offsets == Array(0..<Int64(offsets.count)))
+        }
+        #expect(log.partition(for: "org_1") == log.partition(for: "org_1"))
+        await scratch.close()
+    }
+
+    @Test func groupsResumeFromCommittedOffsetsAfterRestart() async throws {
+        let scratch = Scratch()
+        do {
+            let log = LocalEventLog(database: try await scratch.open("events", migrations: LocalEventLog.migrations))
+            try await log.publish((0..<10).map { event(key: "k", "\($0)") })
+            let consumer = try await log.consumer(group: "g", topics: [.usersEvents])
+            let first = try await consumer.poll(max: 4, timeout: .milliseconds(10))
+            #expect(texts(first) == ["0", "1", "2", "3"])
+            try await consumer.commit(first)
+            // Read but never committed: must come back after the restart.
+            #expect(texts(try await consumer.poll(max: 2, timeout: .milliseconds(10))) == ["4", "5"])
+            await scratch.close()
+        }
+        let log = LocalEventLog(database: try await scratch.open("events", migrations: LocalEventLog.migrations))
+        let resumed = try await log.consumer(group: "g", topics: [.usersEvents])
+        #expect(texts(try await resumed.poll(max: 100, timeout: .milliseconds(10))) == (4..<10).map(String.init))
+        // Another group replays from the beginning.
+        let other = try await log.consumer(group: "replay", topics: [.usersEvents])
+        #expect(try await other.poll(max: 100, timeout: .milliseconds(10)).count == 10)
+        await scratch.close()
+    }
+
+    @Test func pollWakesUpWhenAnEventIsPublished() async throws {
+        let scratch = Scratch()
+        let log = LocalEventLog(database: try await scratch.open("events", migrations: LocalEventLog.migrations))
+        let consumer = try await log.consumer(group: "g", topics: [.auditLog])
+        async let polled = consumer.poll(max: 10, timeout: .seconds(30))
+        try await Task.sleep(for: .milliseconds(50))
+        let started = ContinuousClock.now
+        try await log.publish([event(.auditLog, key: "k", "hello")])
+        #expect(texts(try await polled) == ["hello"])
+        #expect(ContinuousClock.now - started < .seconds(10))
+        await scratch.close()
+    }
+
+    @Test func consumersOnlySeeTheirTopics() async throws {
+        let scratch = Scratch()
+        let log = LocalEventLog(database: try await scratch.open("events", migrations: LocalEventLog.migrations))
+        try await log.publish([event(.usersEvents, key: "a", "user"), event(.auditLog, key: "a", "audit")])
+        let audit = try await log.consumer(group: "audit", topics: [.auditLog])
+        #expect(texts(try await audit.poll(max: 10, timeout: .milliseconds(10))) == ["audit"])
+        await scratch.close()
+    }
+}
+
+@Suite struct OutboxTests {
+    struct Thing: DomainEvent, Equatable {
+        static let type = "thing.happened"
+        static let topic = Topic.usersEvents
+        var name: String
+    }
+
+    @Test func committedEventsAreRelayedWithAnAuditEntryAndRolledBackOnesAreNot() async throws {
+        let scratch = Scratch()
+        let log = LocalEventLog(database: try await scratch.open("events", migrations: LocalEventLog.migrations))
+        let outbox = Outbox(database: try await scratch.open("svc", migrations: [Outbox.migration]))
+        try await outbox.transaction { _, events in
+            try await events.emit(Thing(name: "kept"), subject: "thing_1", subjectVersion: 1, orgId: "org_1", actor: "usr_1", request: .system)
+        }
+        await #expect(throws: AcmeError.self) {
+            try await outbox.transaction { _, events in
+                try await events.emit(Thing(name: "dropped"), subject: "thing_2", subjectVersion: 1, orgId: "org_1", actor: "usr_1", request: .system)
+                throw AcmeError.conflict("abort")
+            }
+        }
+        #expect(try await outbox.backlog() == 2)
+        let relay = OutboxRelay(outbox: outbox, bus: log, logger: scratch.logger)
+        #expect(try await relay.relayBatch() == 2)
+        #expect(try await outbox.backlog() == 0)
+
+        let consumer = try await log.consumer(group: "g", topics: [.usersEvents, .auditLog])
+        let events = try await consumer.poll(max: 10, timeout: .milliseconds(10))
+        #expect(events.count == 2)
+        let domain = try EventCodec.decode(Thing.self, from: try #require(events.first { $0.topic == .usersEvents }).value)
+        #expect(domain.payload == Thing(name: "kept"))
+        #expect(domain.type == "thing.happened" && domain.orgId == "org_1" && domain.actor == "usr_1" && domain.subject == "thing_1")
+        #expect(AcmeID.isValid(domain.id, prefix: "evt"))
+        let audit = try EventCodec.decode(AuditEntry<Thing>.self, from: try #require(events.first { $0.topic == .auditLog }).value)
+        #expect(audit.payload.action == "thing.happened")
+        #expect(audit.payload.details == Thing(name: "kept"))
+        #expect(events.allSatisfy { $0.key == "org_1" })
+        await scratch.close()
+    }
+
+    @Test func processedEventsClaimOnce() async throws {
+        let scratch = Scratch()
+        let database = try await scratch.open("svc", migrations: [ProcessedEvents.migration])
+        let first = try await database.transaction { db in try await ProcessedEvents.claim("evt_1", consumer: "c", on: db) }
+        let second = try await database.transaction { db in try await ProcessedEvents.claim("evt_1", consumer: "c", on: db) }
+        let otherConsumer = try await database.transaction { db in try await ProcessedEvents.claim("evt_1", consumer: "d", on: db) }
+        #expect(first && !second && otherConsumer)
+        await scratch.close()
+    }
+}
+
+@Suite struct EventConsumerServiceTests {
+    actor Seen {
+        var values: [String] = []
+        func add(_ value: String) { values.append(value) }
+    }
+
+    @Test func poisonEventsGoToTheDeadLetterTopicAndTheRestIsApplied() async throws {
+        let scratch = Scratch()
+        let log = LocalEventLog(database: try await scratch.open("events", migrations: LocalEventLog.migrations), partitionCount: 1)
+        try await log.publish(["a", "poison", "b"].map { event(key: "k", $0) })
+        let seen = Seen()
+        var service = EventConsumerService(bus: log, group: "g", topics: [.usersEvents], logger: scratch.logger) { event in
+            let text = String(decoding: event.value, as: UTF8.self)
+            if text == "poison" { throw AcmeError.badRequest("cannot apply") }
+            await seen.add(text)
+        }
+        service.maxAttempts = 2
+        let task = Task { try await service.run() }
+        let dlq = try await log.consumer(group: "inspect", topics: [Topic("acme.users.events.dlq")])
+        let dead = try await dlq.poll(max: 1, timeout: .seconds(10))
+        task.cancel()
+        _ = try? await task.value
+        #expect(dead.count == 1)
+        let letter = try JSONDecoder().decode(DeadLetter.self, from: Data(try #require(dead.first).value))
+        #expect(letter.group == "g" && letter.offset == 1 && Data(base64Encoded: letter.value) == Data("poison".utf8))
+        #expect(await seen.values == ["a", "b"])
+        await scratch.close()
+    }
+}
