@@ -25,6 +25,9 @@ public struct AcmeConfig: Sendable {
     public var sqliteDurability: SQLiteDatabasePool.Durability = .full
     /// Partitions per topic on the embedded event log.
     public var eventPartitions = 3
+    /// Base64 AES-256 key that seals stored secrets (TOTP seeds, signing keys). When unset, the embedded
+    /// server creates one in `<dataDir>/secrets.key` (mode 0600); production passes it from a secret store.
+    public var secretsKey: String?
 
     public init() {}
 
@@ -50,6 +53,7 @@ public struct AcmeConfig: Sendable {
         }
         sqliteDurability = parsedDurability
         eventPartitions = reader.int(forKey: "event.partitions", default: eventPartitions)
+        secretsKey = reader.string(forKey: "secrets.key", isSecret: true)
         try validate()
     }
 

@@ -58,7 +58,8 @@ public enum AcmeServer {
         authSettings.bcryptCost = config.bcryptCost
         authSettings.loginAttemptsPerAddress = config.loginAttemptsPerMinute
         let authOutbox = Outbox(database: authDB, clock: clock)
-        let auth = try await AuthService.start(outbox: authOutbox, users: users, settings: authSettings, clock: clock, logger: logger)
+        let auth = try await AuthService.start(
+            outbox: authOutbox, users: users, secrets: try secretBox(config), settings: authSettings, clock: clock, logger: logger)
 
         let router = Router(context: AcmeRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
@@ -93,6 +94,20 @@ public enum AcmeServer {
             services: services,
             logger: logger)
         return Built(app: app, routes: routes.routes, auth: auth, users: users, eventLog: bus)
+    }
+
+    /// The configured secrets key, or the data directory's own key file (created on first start).
+    static func secretBox(_ config: AcmeConfig) throws -> SecretBox {
+        if let key = config.secretsKey { return try SecretBox(base64Key: key) }
+        let path = URL(fileURLWithPath: config.dataDir).appendingPathComponent("secrets.key").path
+        if let existing = FileManager.default.contents(atPath: path) {
+            return try SecretBox(base64Key: String(decoding: existing, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let key = SecretBox.generateKey()
+        guard FileManager.default.createFile(atPath: path, contents: Data(key.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        return try SecretBox(base64Key: key)
     }
 
     static func open(_ name: String, config: AcmeConfig, migrations: [any Migration], logger: Logger) async throws -> any Database {

@@ -41,21 +41,25 @@ public struct AuthService: AuthAPI {
     let cache = CredentialCache()
     let loginsByAddress: RateLimiter
     let failuresByAccount: RateLimiter
-    let accounts = AuthStore()
+    let accounts: AuthStore
     let sessions = SessionStore()
     let apiTokens = APITokenStore()
 
     var database: any Database { outbox.database }
 
     /// Builds the service and loads (or creates) its signing keys; run after migrations.
-    public static func start(outbox: Outbox, users: any UserAPI, settings: Settings, clock: any WallClock, logger: Logger) async throws -> AuthService {
-        let service = try AuthService(outbox: outbox, users: users, settings: settings, clock: clock, logger: logger)
+    /// `secrets` seals the secrets Auth must read back (TOTP seeds, signing keys) before they are stored.
+    public static func start(
+        outbox: Outbox, users: any UserAPI, secrets: SecretBox, settings: Settings, clock: any WallClock, logger: Logger
+    ) async throws -> AuthService {
+        let service = try AuthService(outbox: outbox, users: users, secrets: secrets, settings: settings, clock: clock, logger: logger)
         try await service.keys.load()
         return service
     }
 
-    init(outbox: Outbox, users: any UserAPI, settings: Settings, clock: any WallClock, logger: Logger) throws {
+    init(outbox: Outbox, users: any UserAPI, secrets: SecretBox, settings: Settings, clock: any WallClock, logger: Logger) throws {
         self.outbox = outbox
+        self.accounts = AuthStore(secrets: secrets)
         self.users = users
         self.settings = settings
         self.clock = clock
@@ -63,7 +67,7 @@ public struct AuthService: AuthAPI {
         self.hasher = PasswordHasher(cost: settings.bcryptCost)
         self.policy = try PasswordPolicy.bundled()
         self.keys = SigningKeyRing(
-            database: outbox.database, clock: clock, tokenLifetime: settings.accessTokenLifetime,
+            database: outbox.database, secrets: secrets, clock: clock, tokenLifetime: settings.accessTokenLifetime,
             rotationInterval: settings.signingKeyRotation)
         self.loginsByAddress = RateLimiter(capacity: settings.loginAttemptsPerAddress, period: .seconds(60), clock: clock)
         self.failuresByAccount = RateLimiter(capacity: settings.failedLoginsPerAccount, period: .seconds(15 * 60), clock: clock)

@@ -50,6 +50,9 @@ struct AcmeServerCommand: AsyncParsableCommand {
     @Option(help: "Partitions per topic on the embedded event log, 1–64. [env: ACME_EVENT_PARTITIONS] (default: 3)")
     var eventPartitions: Int?
 
+    @Option(help: "Base64 AES-256 key sealing stored secrets; default: a key file in the data directory. [env: ACME_SECRETS_KEY]")
+    var secretsKey: String?
+
     @Option(help: "JSON configuration file, read after flags and environment. [env: ACME_CONFIG]")
     var config: String?
 
@@ -88,6 +91,7 @@ struct AcmeServerCommand: AsyncParsableCommand {
         set("cors.origins", corsOrigins.map { .stringArray($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) })
         set("sqlite.durability", sqliteDurability.map { .string($0) })
         set("event.partitions", eventPartitions.map { .int($0) })
+        if let secretsKey { values[AbsoluteConfigKey(["secrets", "key"])] = ConfigValue(.string(secretsKey), isSecret: true) }
         return values
     }
 }

@@ -108,3 +108,19 @@ import Testing
         func leave() { current -= 1 }
     }
 }
+
+@Suite struct SecretBoxTests {
+    @Test func sealsAndOpensAndDetectsTampering() throws {
+        let box = try SecretBox(base64Key: SecretBox.generateKey())
+        let sealed = try box.seal("JBSWY3DPEHPK3PXP")
+        #expect(!sealed.contains("JBSWY3DPEHPK3PXP"))
+        #expect(try box.open(sealed) == "JBSWY3DPEHPK3PXP")
+        #expect(try box.seal("same") != box.seal("same"))  // fresh nonce every time
+        var tampered = Array(sealed)
+        tampered[tampered.count - 3] = tampered[tampered.count - 3] == "A" ? "B" : "A"
+        #expect(throws: SecretBox.Failure.cannotOpen) { try box.open(String(tampered)) }
+        let other = try SecretBox(base64Key: SecretBox.generateKey())
+        #expect(throws: SecretBox.Failure.cannotOpen) { try other.open(sealed) }
+        #expect(throws: SecretBox.Failure.malformedKey) { try SecretBox(base64Key: "c2hvcnQ=") }
+    }
+}

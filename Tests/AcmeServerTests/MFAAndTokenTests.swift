@@ -199,3 +199,21 @@ import Testing
         }
     }
 }
+
+@Suite struct SecretsAtRestTests {
+    @Test func totpSecretsAndSigningKeysAreNotStoredInClear() async throws {
+        try await TestApp.run { app in
+            let ann = try await app.signup("Ann")
+            let (secret, _) = try await MFATests.enable(app, ann)
+            let keyFile = app.dataDir + "/secrets.key"
+            let attributes = try FileManager.default.attributesOfItem(atPath: keyFile)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            var stored = Data()
+            for file in ["auth.sqlite", "auth.sqlite-wal"] {
+                stored.append(FileManager.default.contents(atPath: "\(app.dataDir)/\(file)") ?? Data())
+            }
+            #expect(!stored.isEmpty)
+            #expect(stored.range(of: Data(secret.utf8)) == nil)
+        }
+    }
+}

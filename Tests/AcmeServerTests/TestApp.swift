@@ -19,6 +19,7 @@ struct TestApp {
     let auth: AuthService
     let eventLog: LocalEventLog
     let clock: ManualWallClock
+    let dataDir: String
 
     static func config(dataDir: String) -> AcmeConfig {
         var config = AcmeConfig()
@@ -42,7 +43,7 @@ struct TestApp {
         let built = try await AcmeServer.build(config, clock: clock, logger: Logger(label: "test"))
         let (routes, auth, eventLog) = (built.routes, built.auth, built.eventLog)
         return try await built.app.test(.router) { client in
-            try await body(TestApp(client: client, routes: routes, auth: auth, eventLog: eventLog, clock: clock))
+            try await body(TestApp(client: client, routes: routes, auth: auth, eventLog: eventLog, clock: clock, dataDir: dataDir))
         }
     }
 

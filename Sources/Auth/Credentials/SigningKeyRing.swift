@@ -25,13 +25,15 @@ final class SigningKeyRing: Sendable {
     }
 
     private let database: any Database
+    private let secrets: SecretBox
     private let clock: any WallClock
     private let tokenLifetime: TimeInterval
     private let rotationInterval: TimeInterval
     private let collection: Mutex<(JWTKeyCollection, [Key])>
 
-    init(database: any Database, clock: any WallClock, tokenLifetime: TimeInterval, rotationInterval: TimeInterval) {
+    init(database: any Database, secrets: SecretBox, clock: any WallClock, tokenLifetime: TimeInterval, rotationInterval: TimeInterval) {
         self.database = database
+        self.secrets = secrets
         self.clock = clock
         self.tokenLifetime = tokenLifetime
         self.rotationInterval = rotationInterval
@@ -58,11 +60,12 @@ final class SigningKeyRing: Sendable {
     func rotate() async throws -> [Key] {
         let now = clock.now()
         let key = Key(kid: AcmeID.make("key", at: now), privateKey: Curve25519.Signing.PrivateKey(), createdAt: now, retiredAt: nil)
+        let sealed = try secrets.seal(key.privateKey.rawRepresentation.base64EncodedString())
         try await database.transaction { db in
             try await db.update("signing_keys").set("retired_at", to: now.millis)
                 .where("retired_at", .is, SQLLiteral.null).run()
             try await db.insert(into: "signing_keys").columns("kid", "private_key", "created_at")
-                .values(SQLBind(key.kid), SQLBind(key.privateKey.rawRepresentation.base64EncodedString()), SQLBind(now.millis))
+                .values(SQLBind(key.kid), SQLBind(sealed), SQLBind(now.millis))
                 .run()
             // Keys retired longer ago than a token lives can verify nothing any more.
             try await db.delete(from: "signing_keys")
@@ -75,13 +78,14 @@ final class SigningKeyRing: Sendable {
 
     private func storedKeys() async throws -> [Key] {
         let horizon = clock.now().addingTimeInterval(-tokenLifetime - 60).millis
+        let secrets = self.secrets
         return try await database.read { db in
             try await db.select().columns("kid", "private_key", "created_at", "retired_at").from("signing_keys")
                 .where(SQLColumn("retired_at"), .is, SQLLiteral.null)
                 .orWhere("retired_at", .greaterThan, horizon)
                 .orderBy("created_at").all()
                 .map { row in
-                    guard let raw = Data(base64Encoded: try row.string("private_key")) else {
+                    guard let raw = Data(base64Encoded: try secrets.open(try row.string("private_key"))) else {
                         throw CocoaError(.coderReadCorrupt)
                     }
                     return Key(

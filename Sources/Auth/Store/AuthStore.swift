@@ -9,8 +9,10 @@ import Foundation
 #endif
 
 /// Accounts and MFA state. Secrets are stored only as hashes, except the TOTP secret, which the server
-/// needs in clear to compute codes.
+/// needs back to compute codes: it is stored sealed by the `SecretBox`.
 struct AuthStore: Sendable {
+    let secrets: SecretBox
+
     struct Account: Sendable {
         var id: String
         var email: String
@@ -30,11 +32,11 @@ struct AuthStore: Sendable {
     }
 
     func account(email: String, on db: any SQLDatabase) async throws -> Account? {
-        try await db.select().column("*").from("accounts").where("email", .equal, email).first().map(Self.account)
+        try await db.select().column("*").from("accounts").where("email", .equal, email).first().map(account)
     }
 
     func account(id: String, on db: any SQLDatabase) async throws -> Account? {
-        try await db.select().column("*").from("accounts").where("id", .equal, id).first().map(Self.account)
+        try await db.select().column("*").from("accounts").where("id", .equal, id).first().map(account)
     }
 
     func setPasswordHash(_ hash: String, accountId: String, at date: Date, on db: any SQLDatabase) async throws {
@@ -44,7 +46,8 @@ struct AuthStore: Sendable {
 
     func setTOTP(secret: String?, pending: String?, lastStep: Int64?, accountId: String, at date: Date, on db: any SQLDatabase) async throws {
         try await db.update("accounts")
-            .set("totp_secret", to: secret).set("totp_pending_secret", to: pending).set("totp_last_step", to: lastStep)
+            .set("totp_secret", to: try secret.map(secrets.seal)).set("totp_pending_secret", to: try pending.map(secrets.seal))
+            .set("totp_last_step", to: lastStep)
             .set("updated_at", to: date.millis)
             .where("id", .equal, accountId).run()
     }
@@ -58,10 +61,11 @@ struct AuthStore: Sendable {
         try await db.delete(from: "accounts").where("id", .equal, id).run()
     }
 
-    static func account(_ row: any SQLRow) throws -> Account {
+    func account(_ row: any SQLRow) throws -> Account {
         Account(
             id: try row.string("id"), email: try row.string("email"), passwordHash: try row.string("password_hash"),
-            totpSecret: try row.optionalString("totp_secret"), totpPendingSecret: try row.optionalString("totp_pending_secret"),
+            totpSecret: try row.optionalString("totp_secret").map(secrets.open),
+            totpPendingSecret: try row.optionalString("totp_pending_secret").map(secrets.open),
             totpLastStep: try row.decode(column: "totp_last_step", as: Int64?.self))
     }
 
