@@ -108,6 +108,7 @@ let package = Package(
             name: "AcmeServerTests",
             dependencies: [
                 "AcmeServer", "Auth", "User", "Gateway", "AcmeCore",
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ],

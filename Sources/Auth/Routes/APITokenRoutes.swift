@@ -8,6 +8,7 @@ struct APITokenRoutes: Sendable {
     func addRoutes(to router: some RouterMethods<AcmeRequestContext>) {
         router.post("/v1/auth/tokens") { request, context in
             let principal = try context.requirePrincipal()
+            _ = try principal.requireSession()
             let input = try await request.decodeBody(AuthService.NewAPIToken.self, context: context)
             return JSONResponse(try await service.createAPIToken(principal, input, request: RequestInfo(request, context)), status: .created)
         }

@@ -28,12 +28,14 @@ struct AuthRoutes: Sendable {
         }
         router.post("/v1/auth/password") { request, context in
             let principal = try context.requirePrincipal()
+            _ = try principal.requireSession()
             let input = try await request.decodeBody(AuthService.PasswordChange.self, context: context)
             try await service.changePassword(principal, input, request: RequestInfo(request, context))
             return HTTPResponse.Status.noContent
         }
         router.delete("/v1/auth/account") { request, context in
             let principal = try context.requirePrincipal()
+            _ = try principal.requireSession()
             let input = try await request.decodeBody(AuthService.AccountDeletion.self, context: context)
             try await service.deleteAccount(principal, input, request: RequestInfo(request, context))
             return HTTPResponse.Status.noContent

@@ -11,11 +11,13 @@ struct MFARoutes: Sendable {
         }
         router.post("/v1/auth/mfa/totp/enable") { request, context in
             let principal = try context.requirePrincipal()
+            _ = try principal.requireSession()
             let input = try await request.decodeBody(AuthService.CodeRequest.self, context: context)
             return JSONResponse(try await service.enableTOTP(principal, input, request: RequestInfo(request, context)))
         }
         router.delete("/v1/auth/mfa/totp") { request, context in
             let principal = try context.requirePrincipal()
+            _ = try principal.requireSession()
             let input = try await request.decodeBody(AuthService.CodeRequest.self, context: context)
             try await service.disableTOTP(principal, input, request: RequestInfo(request, context))
             return HTTPResponse.Status.noContent

@@ -12,7 +12,7 @@ struct MemberRoutes: Sendable {
                 page: try PageRequest(request))
         }
         router.patch("/v1/orgs/{orgId}/members/{userId}") { request, context in
-            let principal = try context.requirePrincipal()
+            let principal = try context.requirePrincipal(.orgsWrite)
             let orgId = try context.parameters.id("orgId", prefix: "org")
             let userId = try context.parameters.id("userId", prefix: "usr")
             let change = try await request.decodeBody(UserService.RoleChange.self, context: context)
@@ -21,7 +21,7 @@ struct MemberRoutes: Sendable {
                 request: RequestInfo(request, context))
         }
         router.delete("/v1/orgs/{orgId}/members/{userId}") { request, context in
-            let principal = try context.requirePrincipal()
+            let principal = try context.requirePrincipal(.orgsWrite)
             try await service.removeMember(
                 principal, orgId: try context.parameters.id("orgId", prefix: "org"),
                 userId: try context.parameters.id("userId", prefix: "usr"), request: RequestInfo(request, context))

@@ -7,7 +7,7 @@ struct OrgRoutes: Sendable {
 
     func addRoutes(to router: some RouterMethods<AcmeRequestContext>) {
         router.post("/v1/orgs") { request, context in
-            let principal = try context.requirePrincipal()
+            let principal = try context.requirePrincipal(.orgsWrite)
             let input = try await request.decodeBody(UserService.NewOrg.self, context: context)
             let (org, version) = try await service.createOrg(principal, input, request: RequestInfo(request, context))
             return Versioned(org, version: version, status: .created)
@@ -20,7 +20,7 @@ struct OrgRoutes: Sendable {
             return Versioned(OrganizationView(org, role: role), version: org.version)
         }
         router.patch("/v1/orgs/{orgId}") { request, context in
-            let principal = try context.requirePrincipal()
+            let principal = try context.requirePrincipal(.orgsWrite)
             let id = try context.parameters.id("orgId", prefix: "org")
             let changes = try await request.decodeBody(UserService.OrgChanges.self, context: context)
             let (org, role) = try await service.updateOrg(
@@ -28,7 +28,7 @@ struct OrgRoutes: Sendable {
             return Versioned(OrganizationView(org, role: role), version: org.version)
         }
         router.delete("/v1/orgs/{orgId}") { request, context in
-            let principal = try context.requirePrincipal()
+            let principal = try context.requirePrincipal(.orgsWrite)
             try await service.deleteOrg(principal, id: try context.parameters.id("orgId", prefix: "org"), request: RequestInfo(request, context))
             return HTTPResponse.Status.noContent
         }

@@ -11,7 +11,7 @@ struct ProfileRoutes: Sendable {
             return Versioned(profile, version: profile.version)
         }
         router.patch("/v1/users/me") { request, context in
-            let principal = try context.requirePrincipal()
+            let principal = try context.requirePrincipal(.profileWrite)
             let changes = try await request.decodeBody(UserService.ProfileChanges.self, context: context)
             let profile = try await service.updateMe(
                 principal, changes, ifMatch: request.headers[.ifMatch], request: RequestInfo(request, context))
