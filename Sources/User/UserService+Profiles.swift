@@ -37,7 +37,7 @@ extension UserService {
         }
         try validator.finish()
 
-        return try await outbox.transaction { db, events in
+        let updated = try await outbox.transaction { db, events in
             guard var profile = try await store.user(id: principal.userId, on: db) else { throw AcmeError.unauthorized() }
             try ETag.check(ifMatch, current: ETag.make(version: profile.version))
             let before = profile
@@ -53,6 +53,8 @@ extension UserService {
                 subjectVersion: profile.version, orgId: nil, actor: principal.userId, request: request)
             return profile
         }
+        profiles.store(updated, now: clock.now())
+        return updated
     }
 }
 

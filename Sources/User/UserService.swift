@@ -22,6 +22,7 @@ public struct UserService: UserAPI {
 
     let outbox: Outbox
     let store = UserStore()
+    let profiles = ProfileCache()
     let clock: any WallClock
     let logger: Logger
 
@@ -45,7 +46,7 @@ public struct UserService: UserAPI {
 
     public func provisionUser(id: String, email: String, name: String, request: RequestInfo) async throws -> UserProfile {
         if let existing = try await user(id: id) { return existing }
-        return try await outbox.transaction { db, events in
+        let profile = try await outbox.transaction { db, events in
             if let existing = try await store.user(id: id, on: db) { return existing }
             let profile = UserProfile(
                 id: id, email: email, name: name, avatarUrl: nil, timeZone: nil, createdAt: events.now,
@@ -56,10 +57,16 @@ public struct UserService: UserAPI {
                 request: request)
             return profile
         }
+        profiles.store(profile, now: clock.now())
+        return profile
     }
 
     public func user(id: String) async throws -> UserProfile? {
-        try await database.read { db in try await store.user(id: id, on: db) }
+        let now = clock.now()
+        if let cached = profiles.profile(id: id, now: now) { return cached }
+        let profile = try await database.read { db in try await store.user(id: id, on: db) }
+        if let profile { profiles.store(profile, now: now) }
+        return profile
     }
 
     public func role(of userId: String, in orgId: String) async throws -> OrgRole? {
@@ -79,5 +86,6 @@ public struct UserService: UserAPI {
                 UserProfileDeleted(userId: id), subject: id, subjectVersion: profile.version + 1, orgId: nil, actor: id,
                 request: request)
         }
+        profiles.remove(id: id)
     }
 }

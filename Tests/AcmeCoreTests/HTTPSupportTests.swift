@@ -124,3 +124,20 @@ import Testing
         #expect(throws: SecretBox.Failure.malformedKey) { try SecretBox(base64Key: "c2hvcnQ=") }
     }
 }
+
+@Suite struct TimestampTests {
+    @Test func formatsLikeFoundationAndRoundTrips() {
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        var generator = SystemRandomNumberGenerator()
+        let fixed: [Int64] = [0, 1, 999, 86_399_999, 86_400_000, 951_782_400_000, 4_102_444_799_999, -1, -86_400_001, 1_795_623_093_316]
+        let random = (0..<2000).map { _ in Int64.random(in: -2_000_000_000_000...4_000_000_000_000, using: &generator) }
+        for millis in fixed + random {
+            // Foundation truncates binary fractions (.999 can print as .998), so compare whole seconds with it
+            // and check the milliseconds by round trip.
+            let seconds = Timestamp.date(millis: millis - ((millis % 1000) + 1000) % 1000)
+            #expect(Timestamp.format(seconds) == style.format(seconds), "\(millis)")
+            let date = Timestamp.date(millis: millis)
+            #expect(Timestamp.parse(Timestamp.format(date)).map(Timestamp.millis) == millis, "\(millis)")
+        }
+    }
+}
