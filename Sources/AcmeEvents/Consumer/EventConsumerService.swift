@@ -25,11 +25,13 @@ public struct EventConsumerService: Service {
 
     public func run() async throws {
         let consumer = try await bus.consumer(group: group, topics: topics)
-        defer { Task { await consumer.close() } }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let events: [ConsumedEvent]
             do {
-                events = try await consumer.poll(max: 100, timeout: .seconds(1))
+                // Shutdown cancels a waiting poll; events already handed out are applied and committed first.
+                events = try await cancelWhenGracefulShutdown { try await consumer.poll(max: 100, timeout: .seconds(1)) }
+            } catch is CancellationError {
+                continue
             } catch {
                 logger.error("event poll failed", metadata: ["group": "\(group)", "error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
@@ -39,6 +41,7 @@ public struct EventConsumerService: Service {
             for event in events { try await apply(event) }
             try await commitRetrying(events, consumer)
         }
+        await consumer.close()
     }
 
     private func apply(_ event: ConsumedEvent) async throws {

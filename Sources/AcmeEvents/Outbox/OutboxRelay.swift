@@ -23,7 +23,8 @@ public struct OutboxRelay: Service {
                 let relayed = try await relayBatch()
                 failures = 0
                 if relayed == batchSize { continue }
-                await outbox.signal.wait(since: seen, timeout: .seconds(1))
+                // Shutdown cancels the wait, so the final drain below starts at once.
+                await cancelWhenGracefulShutdown { await outbox.signal.wait(since: seen, timeout: .seconds(1)) }
             } catch {
                 failures += 1
                 logger.error("outbox relay failed; will retry", metadata: [
