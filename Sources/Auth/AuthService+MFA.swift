@@ -8,13 +8,16 @@ extension AuthService {
     }
 
     /// Starts TOTP enrolment: a new secret that becomes active once a code from it is confirmed.
-    func beginTOTP(_ principal: Principal) async throws -> TOTPSetup {
+    func beginTOTP(_ principal: Principal, request: RequestInfo) async throws -> TOTPSetup {
         _ = try principal.requireSession()
         let secret = TOTPVerifier.makeSecret()
-        return try await database.transaction { db in
+        return try await outbox.transaction { db, events in
             guard let account = try await accounts.account(id: principal.userId, on: db) else { throw AcmeError.unauthorized() }
             guard !account.mfaEnabled else { throw AcmeError.conflict("Two-factor authentication is already enabled.") }
-            try await accounts.setTOTP(secret: nil, pending: secret, lastStep: nil, accountId: account.id, at: clock.now(), on: db)
+            try await accounts.setTOTP(secret: nil, pending: secret, lastStep: nil, accountId: account.id, at: events.now, on: db)
+            try await events.emit(
+                MFAEnrollmentStarted(userId: account.id), subject: account.id, subjectVersion: nil, orgId: nil,
+                actor: account.id, request: request)
             return TOTPVerifier.setup(secret: secret, account: account.email)
         }
     }

@@ -50,6 +50,12 @@ public struct MFAChanged: DomainEvent, Equatable {
     public var enabled: Bool
 }
 
+public struct MFAEnrollmentStarted: DomainEvent, Equatable {
+    public static let type = "user.mfa_enrollment_started"
+    public static let topic = Topic.usersEvents
+    public var userId: String
+}
+
 public struct RecoveryCodeUsed: DomainEvent, Equatable {
     public static let type = "user.recovery_code_used"
     public static let topic = Topic.usersEvents

@@ -6,8 +6,8 @@ struct MFARoutes: Sendable {
     let service: AuthService
 
     func addRoutes(to router: some RouterMethods<AcmeRequestContext>) {
-        router.post("/v1/auth/mfa/totp") { _, context in
-            JSONResponse(try await service.beginTOTP(try context.requirePrincipal()))
+        router.post("/v1/auth/mfa/totp") { request, context in
+            JSONResponse(try await service.beginTOTP(try context.requirePrincipal(), request: RequestInfo(request, context)))
         }
         router.post("/v1/auth/mfa/totp/enable") { request, context in
             let principal = try context.requirePrincipal()
