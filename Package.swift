@@ -100,6 +100,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AcmeDatabaseTests",
+            dependencies: ["AcmeDatabase", "AcmeCore", sqlKit],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "AcmeEventsTests",
             dependencies: ["AcmeEvents", "AcmeDatabase"],
             swiftSettings: swiftSettings

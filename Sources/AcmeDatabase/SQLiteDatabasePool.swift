@@ -8,8 +8,8 @@ import Synchronization
 /// The embedded backend: one SQLite file in WAL mode, one writer connection and a few readers.
 ///
 /// SQLite allows one writer at a time; funnelling every write transaction through a single connection
-/// behind an async lock turns contention into a queue instead of `SQLITE_BUSY` retries, while WAL lets the
-/// reader connections run alongside it.
+/// (`GroupCommitWriter`) turns contention into a queue instead of `SQLITE_BUSY` retries and lets queued
+/// transactions share one fsync, while WAL lets the reader connections run alongside it.
 public final class SQLiteDatabasePool: Database {
     public enum Durability: String, Sendable, CaseIterable {
         /// fsync on every commit: nothing acknowledged is lost even on power failure.
@@ -21,13 +21,14 @@ public final class SQLiteDatabasePool: Database {
     public let name: String
     private let writer: SQLiteConnection
     private let readers: [SQLiteConnection]
-    private let writeLock = AsyncSemaphore(permits: 1)
+    private let writes: GroupCommitWriter
     private let nextReader = Atomic<Int>(0)
 
     private init(name: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
         self.name = name
         self.writer = writer
         self.readers = readers
+        self.writes = GroupCommitWriter(database: writer.sql())
     }
 
     /// Opens (creating if needed) the database at `path`.
@@ -69,18 +70,7 @@ public final class SQLiteDatabasePool: Database {
     }
 
     public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writeLock.withPermit {
-            let database = writer.sql()
-            try await database.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await DatabaseFailure.map { try await body(database) }
-                try await database.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await database.raw("ROLLBACK").run()
-                throw error
-            }
-        }
+        try await writes.transaction(body)
     }
 
     public func close() async throws {

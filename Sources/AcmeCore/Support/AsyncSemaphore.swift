@@ -22,7 +22,8 @@ public final class AsyncSemaphore: Sendable {
         return try await body()
     }
 
-    private func acquire() async {
+    /// Waits for a permit; every `acquire` must be paired with one `release`.
+    public func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let acquired = state.withLock { state -> Bool in
                 if state.permits > 0 {
@@ -36,7 +37,7 @@ public final class AsyncSemaphore: Sendable {
         }
     }
 
-    private func release() {
+    public func release() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard state.head < state.waiters.count else {
                 state.permits += 1
