@@ -61,6 +61,16 @@ public final class SQLiteDatabasePool: Database {
         for pragma in pragmas {
             _ = try await connection.query(pragma)
         }
+        try await connection.install(customFunction: similarityFunction())
+    }
+
+    /// `similarity(a, b)` as in pg_trgm (see `Trigram`), so stores can rank fuzzy matches with the same SQL
+    /// on both backends. NULL in, NULL out.
+    private static func similarityFunction() -> SQLiteCustomFunction {
+        SQLiteCustomFunction("similarity", argumentCount: 2, pure: true) { arguments in
+            guard case .text(let a) = arguments[0], case .text(let b) = arguments[1] else { return nil }
+            return Trigram.similarity(a, b)
+        }
     }
 
     public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {

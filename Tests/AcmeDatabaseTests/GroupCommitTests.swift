@@ -125,3 +125,32 @@ func insert(_ id: String, on db: any SQLDatabase) async throws {
         }
     }
 }
+
+@Suite struct TrigramTests {
+    @Test func trigramsFollowPgTrgm() {
+        // pg_trgm: show_trgm('cat') = {"  c"," ca","at ","cat"}
+        #expect(Trigram.trigrams("Cat") == ["  c", " ca", "cat", "at "])
+        #expect(Trigram.trigrams("a-b") == ["  a", " a ", "  b", " b "])
+        #expect(Trigram.trigrams("") == [])
+    }
+
+    @Test func similarityToleratesTypos() {
+        #expect(Trigram.similarity("Quarterly report", "Quarterly report") == 1)
+        #expect(Trigram.similarity("Quarterly report", "Quartely reprot") > 0.3)
+        #expect(Trigram.similarity("Quarterly report", "Roadmap") < 0.1)
+        #expect(Trigram.similarity("", "x") == 0)
+    }
+
+    @Test func similarityIsAvailableInSQL() async throws {
+        try await withDatabase(durability: .normal) { database in
+            let score = try await database.read { db in
+                try await db.raw("SELECT similarity('Quarterly report', 'Quartely reprot') AS s").first()?.decode(column: "s", as: Double.self)
+            }
+            #expect(score == Trigram.similarity("Quarterly report", "Quartely reprot"))
+            let null = try await database.read { db in
+                try await db.raw("SELECT similarity(NULL, 'x') AS s").first()?.decode(column: "s", as: Double?.self)
+            }
+            #expect(null == nil)
+        }
+    }
+}

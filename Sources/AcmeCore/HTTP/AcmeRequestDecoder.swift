@@ -13,20 +13,23 @@ public struct AcmeRequestDecoder: RequestDecoder {
     public init() {}
 
     public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        try Self.decode(T.self, from: try await Self.collect(request, limit: context.maxUploadSize))
+    }
+
+    /// The body of a JSON request, within `limit` bytes.
+    public static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
         if let contentType = request.headers[.contentType],
             !contentType.lowercased().hasPrefix("application/json")
         {
             throw AcmeError.unsupportedMediaType("Send the body as application/json.")
         }
-        let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            return try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw AcmeError.payloadTooLarge(limit: context.maxUploadSize)
+            throw AcmeError.payloadTooLarge(limit: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw AcmeError.payloadTooLarge(limit: context.maxUploadSize)
+            throw AcmeError.payloadTooLarge(limit: limit)
         }
-        return try Self.decode(T.self, from: buffer)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws(AcmeError) -> T {
