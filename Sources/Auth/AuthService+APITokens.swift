@@ -68,6 +68,6 @@ extension AuthService {
                 APITokenRevoked(userId: principal.userId, tokenId: id), subject: id, subjectVersion: nil, orgId: nil,
                 actor: principal.userId, userKey: principal.userId, request: request)
         }
-        cache.revoke(credentialIds: [id])
+        cache.removeAll { _, principal in principal.credentialId == id }
     }
 }

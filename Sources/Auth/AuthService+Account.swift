@@ -36,7 +36,7 @@ extension AuthService {
                 orgId: nil, actor: account.id, request: request)
             return revoked
         }
-        cache.revoke(credentialIds: revoked)
+        cache.removeAll { _, principal in revoked.contains(principal.credentialId) }
     }
 
     /// Deletes the account: the profile and memberships first (the User service refuses while the user
@@ -54,7 +54,7 @@ extension AuthService {
                 AccountDeleted(userId: account.id), subject: account.id, subjectVersion: nil,
                 orgId: nil, actor: account.id, request: request)
         }
-        cache.revoke(userId: account.id)
+        cache.removeAll { _, principal in principal.userId == account.id }
     }
 
     /// 403 (not 401: the caller is authenticated, the confirmation is wrong) unless `password` is the account's.

@@ -7,7 +7,7 @@ extension AuthService {
     /// in the database); then it is cached briefly, so steady traffic costs one dictionary lookup.
     public func authenticate(bearer token: String) async throws -> Principal {
         let now = clock.now()
-        if let cached = cache.principal(for: token, now: now) { return cached }
+        if let cached = cache.value(for: token, now: now) { return cached }
         let invalid = AcmeError.unauthorized("The access token is invalid or expired.")
         guard token.utf8.count <= 4096 else { throw invalid }
 
@@ -19,7 +19,7 @@ extension AuthService {
             try await database.transaction { db in try await apiTokens.touch(id: stored.info.id, at: now, on: db) }
             let principal = Principal(
                 userId: stored.accountId, kind: .apiToken, credentialId: stored.info.id, scopes: Set(stored.info.scopes))
-            cache.store(principal, for: token, expiresAt: stored.info.expiresAt, now: now)
+            cache.store(principal, for: token, now: now, expiresAt: stored.info.expiresAt)
             return principal
         }
 
@@ -33,7 +33,7 @@ extension AuthService {
         let session = try await database.read { db in try await sessions.session(id: claims.sid, on: db) }
         guard let session, session.isActive(at: now), session.accountId == claims.sub.value else { throw invalid }
         let principal = Principal(userId: session.accountId, kind: .session, credentialId: session.id, scopes: Scope.all)
-        cache.store(principal, for: token, expiresAt: claims.exp.value, now: now)
+        cache.store(principal, for: token, now: now, expiresAt: claims.exp.value)
         return principal
     }
 }

@@ -79,7 +79,7 @@ extension AuthService {
         }
         switch outcome {
         case .reused(let sessionId):
-            cache.revoke(credentialIds: [sessionId])
+            cache.removeAll { _, principal in principal.credentialId == sessionId }
             logger.warning("refresh token reuse; session revoked", metadata: ["session": "\(sessionId)"])
             throw invalid
         case .rotated(let userId, let access, let refresh):
@@ -125,6 +125,6 @@ extension AuthService {
                     subjectVersion: nil, orgId: nil, actor: userId, userKey: userId, request: request)
             }
         }
-        cache.revoke(credentialIds: ids)
+        cache.removeAll { _, principal in ids.contains(principal.credentialId) }
     }
 }

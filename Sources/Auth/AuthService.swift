@@ -38,7 +38,9 @@ public struct AuthService: AuthAPI {
     let hasher: PasswordHasher
     let policy: PasswordPolicy
     let keys: SigningKeyRing
-    let cache = CredentialCache()
+    /// Recently verified credentials (access tokens, API tokens) and their principals, so steady traffic
+    /// skips signature checks and session lookups. Revocations in this process drop entries at once.
+    let cache = ExpiringCache<String, Principal>(lifetime: 30, capacity: 20_000)
     let loginsByAddress: RateLimiter
     let failuresByAccount: RateLimiter
     let accounts: AuthStore

@@ -90,6 +90,7 @@ extension UserService {
     func acceptInvitation(_ principal: Principal, token: String, request: RequestInfo) async throws -> OrganizationView {
         try principal.require(.orgsWrite)
         guard token.hasPrefix("acme_inv_"), token.utf8.count < 100 else { throw AcmeError.notFound("No such invitation.") }
+        defer { forgetRoles(userId: principal.userId) }
         return try await outbox.transaction { db, events in
             guard let invitation = try await store.invitation(tokenHash: SecureRandom.sha256Hex(token), now: events.now, on: db) else {
                 throw AcmeError.notFound("No such invitation.")

@@ -27,6 +27,7 @@ extension UserService {
     /// owner role; the last owner cannot be demoted.
     func changeRole(_ principal: Principal, orgId: String, userId: String, to newRole: OrgRole, request: RequestInfo) async throws -> Member {
         try principal.require(.orgsWrite)
+        defer { forgetRoles(orgId: orgId, userId: userId) }
         return try await outbox.transaction { db, events in
             let callerRole = try OrgAccess.check(try await store.role(of: principal.userId, in: orgId, on: db), .manageMembers)
             guard let currentRole = try await store.role(of: userId, in: orgId, on: db) else { throw AcmeError.notFound("No such member.") }
@@ -52,6 +53,7 @@ extension UserService {
     func removeMember(_ principal: Principal, orgId: String, userId: String, request: RequestInfo) async throws {
         try principal.require(.orgsWrite)
         try await outbox.transaction { db, events in
+            defer { forgetRoles(orgId: orgId, userId: userId) }
             guard let callerRole = try await store.role(of: principal.userId, in: orgId, on: db) else { throw AcmeError.notFound() }
             guard let targetRole = try await store.role(of: userId, in: orgId, on: db) else { throw AcmeError.notFound("No such member.") }
             if userId != principal.userId {

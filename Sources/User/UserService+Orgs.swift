@@ -37,6 +37,7 @@ extension UserService {
         validator.check(region != nil, "region", "must be one of: \(Region.allCases.map(\.rawValue).joined(separator: ", "))")
         try validator.finish()
 
+        defer { forgetRoles(userId: principal.userId) }
         return try await outbox.transaction { db, events in
             guard try await store.user(id: principal.userId, on: db) != nil else { throw AcmeError.unauthorized() }
             var org = Organization(
@@ -109,6 +110,7 @@ extension UserService {
 
     func deleteOrg(_ principal: Principal, id: String, request: RequestInfo) async throws {
         try principal.require(.orgsWrite)
+        defer { forgetRoles(orgId: id) }
         try await outbox.transaction { db, events in
             _ = try OrgAccess.check(try await store.role(of: principal.userId, in: id, on: db), .manageOwners)
             guard let org = try await store.org(id: id, on: db) else { throw AcmeError.notFound() }

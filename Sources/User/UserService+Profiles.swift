@@ -53,7 +53,7 @@ extension UserService {
                 subjectVersion: profile.version, orgId: nil, actor: principal.userId, request: request)
             return profile
         }
-        profiles.store(updated, now: clock.now())
+        profiles.store(updated, for: updated.id, now: clock.now()) { $0.version <= updated.version }
         return updated
     }
 }

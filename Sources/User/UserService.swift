@@ -22,7 +22,12 @@ public struct UserService: UserAPI {
 
     let outbox: Outbox
     let store = UserStore()
-    let profiles = ProfileCache()
+    /// Recently read profiles: the hottest read of the API (`GET /v1/users/me`, and every service asking
+    /// for a user). Entries only move forward in version, so a slow read never overwrites a newer write.
+    let profiles = ExpiringCache<String, UserProfile>(lifetime: 10, capacity: 50_000)
+    /// Roles by "org/user" (nil: not a member), asked by every org-scoped request of every service.
+    /// Membership changes in this process update it at once.
+    let roles = ExpiringCache<String, OrgRole?>(lifetime: 5, capacity: 100_000)
     let clock: any WallClock
     let logger: Logger
 
@@ -57,20 +62,33 @@ public struct UserService: UserAPI {
                 request: request)
             return profile
         }
-        profiles.store(profile, now: clock.now())
+        profiles.store(profile, for: profile.id, now: clock.now()) { $0.version <= profile.version }
         return profile
     }
 
     public func user(id: String) async throws -> UserProfile? {
         let now = clock.now()
-        if let cached = profiles.profile(id: id, now: now) { return cached }
+        if let cached = profiles.value(for: id, now: now) { return cached }
         let profile = try await database.read { db in try await store.user(id: id, on: db) }
-        if let profile { profiles.store(profile, now: now) }
+        if let profile { profiles.store(profile, for: id, now: now) { $0.version <= profile.version } }
         return profile
     }
 
     public func role(of userId: String, in orgId: String) async throws -> OrgRole? {
-        try await database.read { db in try await store.role(of: userId, in: orgId, on: db) }
+        let key = orgId + "/" + userId
+        let now = clock.now()
+        if let cached = roles.value(for: key, now: now) { return cached }
+        let role = try await database.read { db in try await store.role(of: userId, in: orgId, on: db) }
+        roles.store(role, for: key, now: now)
+        return role
+    }
+
+    /// Drops cached roles after a membership change (of one member, or of everyone in an org or of a user).
+    func forgetRoles(orgId: String? = nil, userId: String? = nil) {
+        roles.removeAll { key, _ in
+            let parts = key.split(separator: "/")
+            return (orgId == nil || parts.first.map(String.init) == orgId) && (userId == nil || parts.last.map(String.init) == userId)
+        }
     }
 
     public func deleteUser(id: String, request: RequestInfo) async throws {
@@ -86,6 +104,7 @@ public struct UserService: UserAPI {
                 UserProfileDeleted(userId: id), subject: id, subjectVersion: profile.version + 1, orgId: nil, actor: id,
                 request: request)
         }
-        profiles.remove(id: id)
+        profiles.remove(id)
+        forgetRoles(userId: id)
     }
 }
