@@ -52,8 +52,8 @@ extension UserService {
     /// Removes a member; members may always remove themselves (leave), except the last owner.
     func removeMember(_ principal: Principal, orgId: String, userId: String, request: RequestInfo) async throws {
         try principal.require(.orgsWrite)
+        defer { forgetRoles(orgId: orgId, userId: userId) }
         try await outbox.transaction { db, events in
-            defer { forgetRoles(orgId: orgId, userId: userId) }
             guard let callerRole = try await store.role(of: principal.userId, in: orgId, on: db) else { throw AcmeError.notFound() }
             guard let targetRole = try await store.role(of: userId, in: orgId, on: db) else { throw AcmeError.notFound("No such member.") }
             if userId != principal.userId {
