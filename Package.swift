@@ -69,6 +69,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Project",
+            dependencies: ["AcmeCore", "AcmeDatabase", "AcmeEvents", "User", hummingbird, sqlKit],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Document",
+            dependencies: ["AcmeCore", "AcmeDatabase", "AcmeEvents", "Project", hummingbird, sqlKit],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Gateway",
             dependencies: ["AcmeCore", hummingbird, logging],
             swiftSettings: swiftSettings
@@ -76,7 +86,7 @@ let package = Package(
         .target(
             name: "AcmeServer",
             dependencies: [
-                "AcmeCore", "AcmeDatabase", "AcmeEvents", "Auth", "User", "Gateway", hummingbird, logging,
+                "AcmeCore", "AcmeDatabase", "AcmeEvents", "Auth", "User", "Project", "Gateway", hummingbird, logging,
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

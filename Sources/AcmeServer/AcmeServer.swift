@@ -6,6 +6,7 @@ import Foundation
 import Gateway
 import Hummingbird
 import Logging
+import Project
 import ServiceLifecycle
 import User
 
@@ -20,6 +21,7 @@ public enum AcmeServer {
         public var routes: [RouteRecorder.Route]
         public var auth: AuthService
         public var users: UserService
+        public var projects: ProjectService
         public var eventLog: LocalEventLog
     }
 
@@ -35,10 +37,16 @@ public enum AcmeServer {
 
         var opened: [any Database] = []
         do {
-            for (name, migrations) in [("events", LocalEventLog.migrations), ("user", UserService.migrations), ("auth", AuthService.migrations)] {
+            let databases: [(String, [any Migration])] = [
+                ("events", LocalEventLog.migrations), ("user", UserService.migrations), ("auth", AuthService.migrations),
+                ("project", ProjectService.migrations),
+            ]
+            for (name, migrations) in databases {
                 opened.append(try await open(name, config: config, migrations: migrations, logger: logger))
             }
-            return try await assemble(config, databases: (opened[0], opened[1], opened[2]), clock: clock, logger: logger)
+            return try await assemble(
+                config, databases: Databases(events: opened[0], user: opened[1], auth: opened[2], project: opened[3]),
+                clock: clock, logger: logger)
         } catch {
             // SQLite connections must be closed explicitly, also when start-up fails halfway.
             for database in opened { try? await database.close() }
@@ -46,20 +54,30 @@ public enum AcmeServer {
         }
     }
 
-    static func assemble(
-        _ config: AcmeConfig, databases: (events: any Database, user: any Database, auth: any Database), clock: any WallClock, logger: Logger
-    ) async throws -> Built {
-        let (eventsDB, userDB, authDB) = databases
-        let bus = LocalEventLog(database: eventsDB, partitionCount: config.eventPartitions)
+    /// One database per service (and one for the embedded event log).
+    struct Databases {
+        var events: any Database
+        var user: any Database
+        var auth: any Database
+        var project: any Database
 
-        let userOutbox = Outbox(database: userDB, clock: clock)
+        var all: [(name: String, database: any Database)] {
+            [("events", events), ("user", user), ("auth", auth), ("project", project)]
+        }
+    }
+
+    static func assemble(_ config: AcmeConfig, databases: Databases, clock: any WallClock, logger: Logger) async throws -> Built {
+        let bus = LocalEventLog(database: databases.events, partitionCount: config.eventPartitions)
+        let userOutbox = Outbox(database: databases.user, clock: clock)
         let users = UserService(outbox: userOutbox, clock: clock, logger: logger)
         var authSettings = AuthService.Settings()
         authSettings.bcryptCost = config.bcryptCost
         authSettings.loginAttemptsPerAddress = config.loginAttemptsPerMinute
-        let authOutbox = Outbox(database: authDB, clock: clock)
+        let authOutbox = Outbox(database: databases.auth, clock: clock)
         let auth = try await AuthService.start(
             outbox: authOutbox, users: users, secrets: try secretBox(config), settings: authSettings, clock: clock, logger: logger)
+        let projectOutbox = Outbox(database: databases.project, clock: clock)
+        let projects = ProjectService(outbox: projectOutbox, users: users, clock: clock, logger: logger)
 
         let router = Router(context: AcmeRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
@@ -73,19 +91,20 @@ public enum AcmeServer {
         router.add(middleware: AuthenticationMiddleware(authenticator: auth))
 
         let routes = RouteRecorder(router: router)
-        HealthRoutes(checks: [
-            ("auth", { try await authDB.read { db in try await db.raw("SELECT 1").run() } }),
-            ("user", { try await userDB.read { db in try await db.raw("SELECT 1").run() } }),
-            ("events", { try await eventsDB.read { db in try await db.raw("SELECT 1").run() } }),
-        ]).addRoutes(to: routes)
+        HealthRoutes(checks: databases.all.map { entry in
+            (entry.name, { try await entry.database.read { db in try await db.raw("SELECT 1").run() } })
+        }).addRoutes(to: routes)
         try OpenAPIRoutes.load().addRoutes(to: routes)
         auth.addRoutes(to: routes)
         users.addRoutes(to: routes)
+        projects.addRoutes(to: routes)
 
-        var services: [any Service] = [DatabaseCloser(databases: [authDB, userDB, eventsDB])]
-        services.append(OutboxRelay(outbox: authOutbox, bus: bus, logger: logger))
-        services.append(OutboxRelay(outbox: userOutbox, bus: bus, logger: logger))
+        var services: [any Service] = [DatabaseCloser(databases: databases.all.map(\.database))]
+        for outbox in [authOutbox, userOutbox, projectOutbox] {
+            services.append(OutboxRelay(outbox: outbox, bus: bus, logger: logger))
+        }
         services.append(contentsOf: users.consumers(bus: bus) as [any Service])
+        services.append(contentsOf: projects.consumers(bus: bus) as [any Service])
         services.append(contentsOf: auth.backgroundServices)
 
         let app = Application(
@@ -93,7 +112,7 @@ public enum AcmeServer {
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "acme"),
             services: services,
             logger: logger)
-        return Built(app: app, routes: routes.routes, auth: auth, users: users, eventLog: bus)
+        return Built(app: app, routes: routes.routes, auth: auth, users: users, projects: projects, eventLog: bus)
     }
 
     /// The configured secrets key, or the data directory's own key file (created on first start).

@@ -95,6 +95,19 @@ struct TestApp {
         return try #require(try response.object()["id"] as? String)
     }
 
+    func createProject(_ creator: Account, in orgId: String, key: String, name: String? = nil, visibility: String = "org") async throws -> String {
+        let response = try await request(
+            .post, "/v1/orgs/\(orgId)/projects", token: creator.accessToken,
+            body: ["name": name ?? "Project \(key)", "key": key, "visibility": visibility])
+        try #require(response.status == .created, "project creation failed: \(response.bodyString)")
+        return try #require(try response.object()["id"] as? String)
+    }
+
+    func setProjectRole(_ user: Account, in projectId: String, role: String, by admin: Account) async throws {
+        let response = try await request(.put, "/v1/projects/\(projectId)/members/\(user.id)", token: admin.accessToken, body: ["role": role])
+        try #require(response.status == .created || response.status == .ok, "project member failed: \(response.bodyString)")
+    }
+
     /// Invites `user` into `orgId` as `role` (by `inviter`) and accepts.
     func addMember(_ user: Account, to orgId: String, role: String, by inviter: Account) async throws {
         let invite = try await request(.post, "/v1/orgs/\(orgId)/invitations", token: inviter.accessToken, body: ["email": user.email, "role": role])

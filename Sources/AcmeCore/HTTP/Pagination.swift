@@ -56,13 +56,14 @@ public struct Page<Item: Encodable & Sendable>: Encodable, Sendable, ResponseEnc
 
     /// Builds a page from up to `limit + 1` rows: the extra row only signals that another page exists.
     public init(rows: [Item], limit: Int, cursorValues: (Item) -> [String]) {
-        if rows.count > limit {
-            items = Array(rows.prefix(limit))
-            nextCursor = items.last.map { Cursor.encode(cursorValues($0)) }
-        } else {
-            items = rows
-            nextCursor = nil
-        }
+        self.init(rows: rows, limit: limit, item: { $0 }, cursorValues: cursorValues)
+    }
+
+    /// The same from rows that carry more than the item (e.g. a search score for the cursor).
+    public init<Row>(rows: [Row], limit: Int, item: (Row) -> Item, cursorValues: (Row) -> [String]) {
+        let kept = rows.prefix(limit)
+        items = kept.map(item)
+        nextCursor = rows.count > limit ? kept.last.map { Cursor.encode(cursorValues($0)) } : nil
     }
 
     public func encode(to encoder: any Encoder) throws {

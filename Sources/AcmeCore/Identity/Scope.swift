@@ -4,6 +4,10 @@ public enum Scope: String, Sendable, Codable, CaseIterable, Hashable {
     case profileWrite = "profile:write"
     case orgsRead = "orgs:read"
     case orgsWrite = "orgs:write"
+    case projectsRead = "projects:read"
+    case projectsWrite = "projects:write"
+    case documentsRead = "documents:read"
+    case documentsWrite = "documents:write"
 
     public static let all = Set(allCases)
 }

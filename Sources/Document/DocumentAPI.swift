@@ -1,0 +1,1 @@
+// The Document service (issue 4): being written.
