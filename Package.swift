@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "AcmeServer",
             dependencies: [
-                "AcmeCore", "AcmeDatabase", "AcmeEvents", "Auth", "User", "Project", "Gateway", hummingbird, logging,
+                "AcmeCore", "AcmeDatabase", "AcmeEvents", "Auth", "User", "Project", "Document", "Gateway", hummingbird, logging,
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -44,6 +44,9 @@ public struct IdempotencyKey: Sendable, Equatable {
             return (try JSONCoding.decoder().decode(T.self, from: stored), true)
         }
         let value = try await create()
+        // Expired keys (this one included, if it was used over a day ago) go as new ones arrive; the
+        // created_at index keeps that a short range delete.
+        try await Self.purge(on: db, now: now)
         try await db.delete(from: "idempotency_keys")
             .where("scope", .equal, scope).where("idempotency_key", .equal, key).run()
         try await db.insert(into: "idempotency_keys")
@@ -55,7 +58,7 @@ public struct IdempotencyKey: Sendable, Equatable {
 
     /// Forgets keys older than the lifetime.
     public static func purge(on db: any SQLDatabase, now: Date) async throws {
-        try await db.delete(from: "idempotency_keys").where("created_at", .lessThan, now.addingTimeInterval(-lifetime).millis).run()
+        try await db.delete(from: "idempotency_keys").where("created_at", .lessThanOrEqual, now.addingTimeInterval(-lifetime).millis).run()
     }
 }
 

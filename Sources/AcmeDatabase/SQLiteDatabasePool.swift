@@ -23,9 +23,11 @@ public final class SQLiteDatabasePool: Database {
     private let readers: [SQLiteConnection]
     private let writes: GroupCommitWriter
     private let nextReader = Atomic<Int>(0)
+    private let gate: OperationGate
 
     private init(name: String, writer: SQLiteConnection, readers: [SQLiteConnection]) {
         self.name = name
+        self.gate = OperationGate(name: name)
         self.writer = writer
         self.readers = readers
         self.writes = GroupCommitWriter(database: writer.sql())
@@ -76,15 +78,25 @@ public final class SQLiteDatabasePool: Database {
     public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         let index = nextReader.add(1, ordering: .relaxed).newValue
         let reader = readers[Int(UInt(bitPattern: index) % UInt(readers.count))]
-        return try await DatabaseFailure.map { try await body(reader.sql()) }
+        return try await gate.run { try await DatabaseFailure.map { try await body(reader.sql()) } }
     }
 
     public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writes.transaction(body)
+        try await gate.run { try await writes.transaction(body) }
     }
 
+    /// Waits for running operations, refuses new ones (503), then closes every connection, even if one
+    /// fails to close (SQLiteNIO asserts on a connection dropped unclosed).
     public func close() async throws {
-        for reader in readers { try await reader.close() }
-        try await writer.close()
+        guard await gate.close() else { return }
+        var firstError: (any Error)?
+        for connection in readers + [writer] {
+            do {
+                try await connection.close()
+            } catch {
+                firstError = firstError ?? error
+            }
+        }
+        if let firstError { throw firstError }
     }
 }

@@ -2,6 +2,7 @@ import AcmeCore
 import AcmeDatabase
 import AcmeEvents
 import Auth
+import Document
 import Foundation
 import Gateway
 import Hummingbird
@@ -22,6 +23,7 @@ public enum AcmeServer {
         public var auth: AuthService
         public var users: UserService
         public var projects: ProjectService
+        public var documents: DocumentService
         public var eventLog: LocalEventLog
     }
 
@@ -39,13 +41,13 @@ public enum AcmeServer {
         do {
             let databases: [(String, [any Migration])] = [
                 ("events", LocalEventLog.migrations), ("user", UserService.migrations), ("auth", AuthService.migrations),
-                ("project", ProjectService.migrations),
+                ("project", ProjectService.migrations), ("document", DocumentService.migrations),
             ]
             for (name, migrations) in databases {
                 opened.append(try await open(name, config: config, migrations: migrations, logger: logger))
             }
             return try await assemble(
-                config, databases: Databases(events: opened[0], user: opened[1], auth: opened[2], project: opened[3]),
+                config, databases: Databases(events: opened[0], user: opened[1], auth: opened[2], project: opened[3], document: opened[4]),
                 clock: clock, logger: logger)
         } catch {
             // SQLite connections must be closed explicitly, also when start-up fails halfway.
@@ -60,9 +62,10 @@ public enum AcmeServer {
         var user: any Database
         var auth: any Database
         var project: any Database
+        var document: any Database
 
         var all: [(name: String, database: any Database)] {
-            [("events", events), ("user", user), ("auth", auth), ("project", project)]
+            [("events", events), ("user", user), ("auth", auth), ("project", project), ("document", document)]
         }
     }
 
@@ -78,6 +81,8 @@ public enum AcmeServer {
             outbox: authOutbox, users: users, secrets: try secretBox(config), settings: authSettings, clock: clock, logger: logger)
         let projectOutbox = Outbox(database: databases.project, clock: clock)
         let projects = ProjectService(outbox: projectOutbox, users: users, clock: clock, logger: logger)
+        let documentOutbox = Outbox(database: databases.document, clock: clock)
+        let documents = DocumentService(outbox: documentOutbox, projects: projects, clock: clock, logger: logger)
 
         let router = Router(context: AcmeRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
@@ -98,9 +103,10 @@ public enum AcmeServer {
         auth.addRoutes(to: routes)
         users.addRoutes(to: routes)
         projects.addRoutes(to: routes)
+        documents.addRoutes(to: routes)
 
         var services: [any Service] = [DatabaseCloser(databases: databases.all.map(\.database))]
-        for outbox in [authOutbox, userOutbox, projectOutbox] {
+        for outbox in [authOutbox, userOutbox, projectOutbox, documentOutbox] {
             services.append(OutboxRelay(outbox: outbox, bus: bus, logger: logger))
         }
         services.append(contentsOf: users.consumers(bus: bus) as [any Service])
@@ -112,7 +118,7 @@ public enum AcmeServer {
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "acme"),
             services: services,
             logger: logger)
-        return Built(app: app, routes: routes.routes, auth: auth, users: users, projects: projects, eventLog: bus)
+        return Built(app: app, routes: routes.routes, auth: auth, users: users, projects: projects, documents: documents, eventLog: bus)
     }
 
     /// The configured secrets key, or the data directory's own key file (created on first start).

@@ -18,8 +18,12 @@ extension ProjectService {
     func putMember(_ principal: Principal, projectId: String, userId: String, _ input: MemberRole, request: RequestInfo) async throws -> (ProjectMember, created: Bool) {
         guard let role = ProjectRole(rawValue: input.role) else { throw AcmeError.invalid("role", "must be admin, editor or viewer") }
         let (facts, _) = try await authorize(principal, projectId: projectId, .projectsWrite, needs: .admin)
-        guard try await users.role(of: userId, in: facts.project.orgId) != nil else {
+        guard let orgRole = try await users.role(of: userId, in: facts.project.orgId) else {
             throw AcmeError.invalid("userId", "is not a member of the project's organization")
+        }
+        // An org viewer is read-only everywhere; a stronger project role would be a promise the rules don't keep.
+        if orgRole == .viewer, role > .viewer {
+            throw AcmeError.invalid("role", "must be viewer: the user is a viewer of the organization")
         }
         let created = try await outbox.transaction { db, events -> Bool in
             guard var project = try await store.project(id: projectId, on: db) else { throw AcmeError.notFound() }
@@ -46,6 +50,43 @@ extension ProjectService {
         let found = try await database.read { db in try await store.member(projectId: projectId, userId: userId, on: db) }
         guard let found else { throw AcmeError.notFound("No such member.") }
         return found
+    }
+
+    /// A user left (or was removed from) the org: their memberships of its projects end too, so rejoining
+    /// the org later does not silently restore them.
+    func orgMemberRemoved(orgId: String, userId: String, actor: String?) async throws {
+        let removed = try await outbox.transaction { db, events -> [String] in
+            var removed: [String] = []
+            for var project in try await store.projects(orgId: orgId, memberId: userId, on: db) {
+                try await store.removeMember(projectId: project.id, userId: userId, on: db)
+                try await store.touch(&project, at: events.now, on: db)
+                try await events.emit(
+                    ProjectMemberRemoved(projectId: project.id, userId: userId), subject: project.id,
+                    subjectVersion: project.version, orgId: orgId, actor: actor, request: .system)
+                removed.append(project.id)
+            }
+            return removed
+        }
+        for projectId in removed { memberRoles.remove(projectId + "/" + userId) }
+    }
+
+    /// The org is gone: so are its projects.
+    func orgDeleted(orgId: String, actor: String?) async throws {
+        let deleted = try await outbox.transaction { db, events -> [String] in
+            var deleted: [String] = []
+            for project in try await store.projects(orgId: orgId, memberId: nil, on: db) {
+                try await store.delete(id: project.id, on: db)
+                try await events.emit(
+                    ProjectDeleted(projectId: project.id), subject: project.id, subjectVersion: project.version + 1,
+                    orgId: orgId, actor: actor, request: .system)
+                deleted.append(project.id)
+            }
+            return deleted
+        }
+        for projectId in deleted {
+            remember(nil, id: projectId)
+            memberRoles.removeAll { key, _ in key.hasPrefix(projectId + "/") }
+        }
     }
 
     /// Removes a member. Project admins remove anyone; members may remove themselves (leave).

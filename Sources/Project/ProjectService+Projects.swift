@@ -43,8 +43,11 @@ extension ProjectService {
         (2...10).contains(key.count) && key.unicodeScalars.allSatisfy { ("A"..."Z").contains($0) }
     }
 
-    static func validateDescription(_ description: String?, into validator: inout Validator) {
-        if let description { validator.check(description.count <= 2000, "description", "must be at most 2000 characters") }
+    /// A trimmed description of at most 2000 characters; empty means none.
+    static func validateDescription(_ description: String?, into validator: inout Validator) -> String? {
+        guard let trimmed = description?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
+        validator.check(trimmed.count <= 2000, "description", "must be at most 2000 characters")
+        return trimmed
     }
 
     func createProject(_ principal: Principal, orgId: String, _ input: NewProject, idempotency: IdempotencyKey?, request: RequestInfo) async throws -> (Created, replayed: Bool) {
@@ -52,7 +55,7 @@ extension ProjectService {
         var validator = Validator()
         let name = validator.text(input.name, "name", length: 1...100)
         validator.check(Self.isValidKey(input.key), "key", "must be 2–10 uppercase letters A–Z")
-        Self.validateDescription(input.description, into: &validator)
+        let description = Self.validateDescription(input.description, into: &validator)
         let visibility = ProjectVisibility(rawValue: input.visibility ?? ProjectVisibility.org.rawValue)
         validator.check(visibility != nil, "visibility", "must be org or private")
         try validator.finish()
@@ -62,7 +65,7 @@ extension ProjectService {
             try await idempotent(idempotency, on: db, now: events.now) {
                 let project = Project(
                     id: AcmeID.make("prj", at: events.now), orgId: orgId, name: name, key: input.key,
-                    description: input.description?.isEmpty == true ? nil : input.description, visibility: visibility!,
+                    description: description, visibility: visibility!,
                     archived: false, createdBy: principal.userId, createdAt: events.now, updatedAt: events.now, version: 1)
                 do {
                     try await store.insert(project, on: db)
@@ -97,6 +100,9 @@ extension ProjectService {
         var archived: Bool
         var sort: ProjectStore.Sort
         var page: PageRequest
+
+        /// Cursors start with the ordering they belong to, so one from another ordering is rejected, not misread.
+        var cursorMode: String { search != nil ? "similarity" : sort.rawValue }
     }
 
     func projects(_ principal: Principal, orgId: String, _ parameters: ListParameters) async throws -> Page<ProjectView> {
@@ -104,7 +110,7 @@ extension ProjectService {
         let orgRole = try OrgAccess.check(try await users.role(of: principal.userId, in: orgId), .read)
         let query = ProjectStore.ListQuery(
             orgId: orgId, userId: principal.userId, seesEverything: orgRole >= .admin, archived: parameters.archived,
-            search: parameters.search, sort: parameters.sort, page: parameters.page)
+            search: parameters.search, sort: parameters.sort, page: parameters.page, after: parameters.page.after.map { Array($0.dropFirst()) })
         let rows = try await database.read { db in try await store.list(query, on: db) }
         // The query returns only projects the caller can see, so every row has a role.
         let views = rows.compactMap { row in
@@ -112,11 +118,16 @@ extension ProjectService {
                 .map { (ProjectView(row.project, role: $0), row.score) }
         }
         return Page(rows: views, limit: parameters.page.limit, item: \.0) { view, score in
-            if let score { return [String(score), view.id] }
-            switch parameters.sort {
-            case .name: return [view.name.lowercased(), view.id]
-            case .newest: return [String(view.createdAt.millis), view.id]
+            let key: String
+            if let score {
+                key = String(score)
+            } else {
+                switch parameters.sort {
+                case .name: key = view.name.lowercased()
+                case .newest: key = String(view.createdAt.millis)
+                }
             }
+            return [parameters.cursorMode, key, view.id]
         }
     }
 
@@ -128,7 +139,8 @@ extension ProjectService {
     func updateProject(_ principal: Principal, id: String, _ changes: ProjectChanges, ifMatch: String?, request: RequestInfo) async throws -> (Project, ProjectRole) {
         var validator = Validator()
         let name = changes.name.map { validator.text($0, "name", length: 1...100) }
-        if case .some(let description) = changes.description { Self.validateDescription(description, into: &validator) }
+        var description: String?? = nil
+        if case .some(let value) = changes.description { description = .some(Self.validateDescription(value, into: &validator)) }
         let visibility = changes.visibility.map(ProjectVisibility.init(rawValue:))
         if case .some(nil) = visibility { validator.check(false, "visibility", "must be org or private") }
         try validator.finish()
@@ -139,7 +151,7 @@ extension ProjectService {
             try ETag.check(ifMatch, current: ETag.make(version: project.version))
             let before = project
             if let name { project.name = name }
-            if case .some(let description) = changes.description { project.description = description?.isEmpty == true ? nil : description }
+            if case .some(let value) = description { project.description = value }
             if case .some(.some(let visibility)) = visibility { project.visibility = visibility }
             if project == before { return project }
             project.version += 1

@@ -53,10 +53,10 @@ public struct ProjectService: ProjectAPI {
 
     /// The service's event consumers, to run beside the HTTP server.
     public func consumers(bus: any EventBus) -> [EventConsumerService] {
-        let directory = UserDirectoryConsumer(database: database)
+        let consumer = UsersEventsConsumer(service: self)
         return [
-            EventConsumerService(bus: bus, group: UserDirectoryConsumer.group, topics: [.usersEvents], logger: logger) { event in
-                try await directory.handle(event)
+            EventConsumerService(bus: bus, group: UsersEventsConsumer.group, topics: [.usersEvents], logger: logger) { event in
+                try await consumer.handle(event)
             }
         ]
     }

@@ -53,6 +53,8 @@ public struct UserService: UserAPI {
         if let existing = try await user(id: id) { return existing }
         let profile = try await outbox.transaction { db, events in
             if let existing = try await store.user(id: id, on: db) { return existing }
+            // A late or replayed account.created for a deleted account must not bring the profile back.
+            if try await store.wasDeleted(id: id, on: db) { throw AcmeError.gone("The user was deleted.") }
             let profile = UserProfile(
                 id: id, email: email, name: name, avatarUrl: nil, timeZone: nil, createdAt: events.now,
                 updatedAt: events.now, version: 1)
@@ -99,7 +101,7 @@ public struct UserService: UserAPI {
                 throw AcmeError.conflict(
                     "You are the only owner of \(blocking.count) organization(s) (\(blocking.joined(separator: ", "))); transfer ownership or delete them first.")
             }
-            try await store.deleteUser(id: id, on: db)
+            try await store.deleteUser(id: id, at: events.now, on: db)
             try await events.emit(
                 UserProfileDeleted(userId: id), subject: id, subjectVersion: profile.version + 1, orgId: nil, actor: id,
                 request: request)

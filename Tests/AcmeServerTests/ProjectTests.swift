@@ -231,3 +231,39 @@ import Testing
         }
     }
 }
+
+@Suite struct ProjectOrgEventsTests {
+    /// Polls until `condition` holds (the consumers run asynchronously) or 10 s pass.
+    static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        for _ in 0..<200 {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    @Test func leavingTheOrgEndsProjectMembershipsAndDeletingItDeletesProjects() async throws {
+        try await TestApp.run { app in
+            let ann = try await app.signup("Ann")
+            let bob = try await app.signup("Bob")
+            let org = try await app.createOrg(ann)
+            try await app.addMember(bob, to: org, role: "member", by: ann)
+            let project = try await app.createProject(ann, in: org, key: "EVT")
+            try await app.setProjectRole(bob, in: project, role: "editor", by: ann)
+            #expect(try await app.request(.delete, "/v1/orgs/\(org)/members/\(bob.id)", token: ann.accessToken).status == .noContent)
+            let membershipGone = try await Self.eventually {
+                try await app.request(.get, "/v1/projects/\(project)/members", token: ann.accessToken).items().allSatisfy { $0["userId"] as? String != bob.id }
+            }
+            #expect(membershipGone)
+            // Rejoining the org does not bring the old project role back.
+            try await app.addMember(bob, to: org, role: "member", by: ann)
+            #expect(try await app.request(.get, "/v1/projects/\(project)", token: bob.accessToken).object()["role"] as? String == "viewer")
+
+            #expect(try await app.request(.delete, "/v1/orgs/\(org)", token: ann.accessToken).status == .noContent)
+            let events = try await EventEmissionTests.collect(app, topics: [.projectsEvents]) { headers in
+                headers.contains { $0.type == "project.deleted" && $0.subject == project }
+            }
+            #expect(events.contains { $0.1.type == "project.deleted" && $0.1.subject == project })
+        }
+    }
+}

@@ -85,9 +85,12 @@ struct ProjectRoutes: Sendable {
         } catch {
             if case .invalidQuery(let pageErrors) = error { errors += pageErrors }
         }
-        if let after = page.after, after.count != 2 { errors.append(FieldError(field: "cursor", message: "is not a cursor returned by this endpoint")) }
+        let parameters = ProjectService.ListParameters(search: search, archived: archived, sort: sort, page: page)
+        if let after = page.after, after.count != 3 || after[0] != parameters.cursorMode {
+            errors.append(FieldError(field: "cursor", message: "is not a cursor for this ordering"))
+        }
         guard errors.isEmpty else { throw .invalidQuery(errors) }
-        return ProjectService.ListParameters(search: search, archived: archived, sort: sort, page: page)
+        return parameters
     }
 }
 

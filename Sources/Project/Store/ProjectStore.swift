@@ -25,6 +25,8 @@ struct ProjectStore: Sendable {
         var search: String?
         var sort: Sort
         var page: PageRequest
+        /// The sort key and id of the last row of the previous page (the cursor without its mode tag).
+        var after: [String]?
     }
 
     /// Minimum trigram similarity for a fuzzy match (pg_trgm's default threshold).
@@ -94,14 +96,14 @@ struct ProjectStore: Sendable {
                     .orWhere(SQLColumn("user_id", table: "m"), .isNot, SQLLiteral.null)
             }
         }
-        let after = query.page.after
+        let after = query.after
         if let search = query.search {
             let score = SQLFunction("similarity", args: SQLColumn("name", table: "projects"), SQLBind(search))
             select = select.column(score, as: "score").where {
                 $0.where(score, .greaterThanOrEqual, SQLBind(Self.similarityThreshold))
                     .orWhere(SQLColumn("sort_name", table: "projects"), .like, Self.likePattern(containing: search.lowercased()))
             }
-            if let after, after.count == 2, let lastScore = Double(after[0]) {
+            if let after, let lastScore = Double(after[0]) {
                 select = select.where {
                     $0.where(score, .lessThan, SQLBind(lastScore))
                         .orWhere { $0.where(score, .equal, SQLBind(lastScore)).where(SQLColumn("id", table: "projects"), .greaterThan, SQLBind(after[1])) }
@@ -112,7 +114,7 @@ struct ProjectStore: Sendable {
             switch query.sort {
             case .name:
                 let sortName = SQLColumn("sort_name", table: "projects")
-                if let after, after.count == 2 {
+                if let after {
                     select = select.where {
                         $0.where(sortName, .greaterThan, SQLBind(after[0]))
                             .orWhere { $0.where(sortName, .equal, SQLBind(after[0])).where(SQLColumn("id", table: "projects"), .greaterThan, SQLBind(after[1])) }
@@ -120,7 +122,7 @@ struct ProjectStore: Sendable {
                 }
                 select = select.orderBy(sortName).orderBy(SQLColumn("id", table: "projects"))
             case .newest:
-                if let after, after.count == 2, let millis = Int64(after[0]) {
+                if let after, let millis = Int64(after[0]) {
                     select = select.where {
                         $0.where(SQLColumn("created_at", table: "projects"), .lessThan, SQLBind(millis))
                             .orWhere { $0.where(SQLColumn("created_at", table: "projects"), .equal, SQLBind(millis)).where(SQLColumn("id", table: "projects"), .lessThan, SQLBind(after[1])) }
@@ -153,6 +155,17 @@ struct ProjectStore: Sendable {
             archived: try row.decode(column: "archived", as: Bool.self), createdBy: try row.string("created_by"),
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
             version: try row.decode(column: "version", as: Int64.self))
+    }
+
+    /// Every project of the org, or only those where `memberId` is a member.
+    func projects(orgId: String, memberId: String?, on db: any SQLDatabase) async throws -> [Project] {
+        var select = db.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("projects"))).from("projects")
+            .where(SQLColumn("org_id", table: "projects"), .equal, SQLBind(orgId))
+        if let memberId {
+            select = select.join("project_members", on: SQLColumn("project_id", table: "project_members"), .equal, SQLColumn("id", table: "projects"))
+                .where(SQLColumn("user_id", table: "project_members"), .equal, SQLBind(memberId))
+        }
+        return try await select.all().map(Self.project)
     }
 
     // MARK: Members

@@ -20,8 +20,12 @@ struct AccountCreatedConsumer: Sendable {
         let header = try EventCodec.header(event.value)
         guard header.type == "account.created" else { return }
         let envelope = try EventCodec.decode(Payload.self, from: event.value)
-        _ = try await service.provisionUser(
-            id: envelope.payload.userId, email: envelope.payload.email, name: envelope.payload.name, request: .system)
+        do {
+            _ = try await service.provisionUser(
+                id: envelope.payload.userId, email: envelope.payload.email, name: envelope.payload.name, request: .system)
+        } catch AcmeError.gone {
+            return  // deleted since: nothing to converge
+        }
     }
 }
 

@@ -15,6 +15,11 @@ struct CreateUserTables: Migration {
             .column("created_at", type: .bigint, .notNull)
             .column("updated_at", type: .bigint, .notNull)
             .run()
+        // Ids of deleted users: replayed account events must not bring a deleted profile back.
+        try await db.create(table: "deleted_users")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("deleted_at", type: .bigint, .notNull)
+            .run()
         try await db.create(table: "orgs")
             .column("id", type: .text, .primaryKey(autoIncrement: false))
             .column("name", type: .text, .notNull)

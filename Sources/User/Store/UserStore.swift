@@ -39,9 +39,16 @@ struct UserStore: Sendable {
             .run()
     }
 
-    func deleteUser(id: String, on db: any SQLDatabase) async throws {
+    /// Deletes the profile and memberships and keeps a tombstone of the id.
+    func deleteUser(id: String, at date: Date, on db: any SQLDatabase) async throws {
         try await db.delete(from: "memberships").where("user_id", .equal, id).run()
         try await db.delete(from: "users").where("id", .equal, id).run()
+        try await db.insert(into: "deleted_users").columns("id", "deleted_at").values(SQLBind(id), SQLBind(date.millis))
+            .ignoringConflicts(with: ["id"]).run()
+    }
+
+    func wasDeleted(id: String, on db: any SQLDatabase) async throws -> Bool {
+        try await db.select().column("id").from("deleted_users").where("id", .equal, id).first() != nil
     }
 
     static func profile(_ row: any SQLRow) throws -> UserProfile {
