@@ -1,24 +1,34 @@
 import AcmeCore
-import SQLiteNIO
 
 /// The one place where database errors become client-visible outcomes: unique violations are 409,
-/// check and not-null violations 422. Everything else propagates as a server fault.
+/// check and not-null violations 422, a busy database 503. Everything else propagates as a server fault.
 public enum DatabaseFailure {
     static func map<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch let error as SQLiteError {
+        } catch let error as SQLiteFailure {
             throw classify(error) ?? error
         }
     }
 
-    static func classify(_ error: SQLiteError) -> AcmeError? {
-        switch error.reason {
-        case .constraintUniqueFailed, .constraintPrimaryKeyFailed:
+    /// SQLite's extended result codes (C macros, which Swift does not import).
+    enum Code {
+        static let busy: Int32 = 5
+        static let locked: Int32 = 6
+        static let busyTimeout: Int32 = 5 | (3 << 8)
+        static let constraintCheck: Int32 = 19 | (1 << 8)
+        static let constraintNotNull: Int32 = 19 | (5 << 8)
+        static let constraintPrimaryKey: Int32 = 19 | (6 << 8)
+        static let constraintUnique: Int32 = 19 | (8 << 8)
+    }
+
+    static func classify(_ error: SQLiteFailure) -> AcmeError? {
+        switch error.code {
+        case Code.constraintUnique, Code.constraintPrimaryKey:
             return .conflict("A resource with these unique values already exists.")
-        case .constraintCheckFailed, .constraintNotNullFailed:
+        case Code.constraintCheck, Code.constraintNotNull:
             return .unprocessable("The values break a data constraint.")
-        case .busy, .busyTimeout, .locked:
+        case Code.busy, Code.locked, Code.busyTimeout:
             return .unavailable()
         default:
             return nil

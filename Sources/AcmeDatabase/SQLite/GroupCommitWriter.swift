@@ -16,12 +16,12 @@ final class GroupCommitWriter: Sendable {
         var batchSize = 0
     }
 
-    private let database: any SQLDatabase
+    private let database: InlineSQLiteDatabase
     private let lock = AsyncSemaphore(permits: 1)
     private let state = Mutex(State())
     private let maxBatch: Int
 
-    init(database: any SQLDatabase, maxBatch: Int = 256) {
+    init(database: InlineSQLiteDatabase, maxBatch: Int = 256) {
         self.database = database
         self.maxBatch = maxBatch
     }
@@ -95,7 +95,8 @@ final class GroupCommitWriter: Sendable {
             try? await database.raw("ROLLBACK").run()
         } else {
             do {
-                try await database.raw("COMMIT").run()
+                // The fsync (and any checkpoint) happens here: off the cooperative threads.
+                try await database.connection.runBlocking("COMMIT")
             } catch {
                 try? await database.raw("ROLLBACK").run()
                 result = .failure(error)
