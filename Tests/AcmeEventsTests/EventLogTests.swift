@@ -139,6 +139,23 @@ func texts(_ events: [ConsumedEvent]) -> [String] { events.map { String(decoding
         await scratch.close()
     }
 
+    @Test func envelopesSurviveAwkwardText() async throws {
+        let scratch = Scratch()
+        let outbox = Outbox(database: try await scratch.open("svc", migrations: [Outbox.migration]))
+        let request = RequestInfo(requestId: "r\"1", ipAddress: "::1", userAgent: "Agent \\ \n\t\u{1} ✓ \"quoted\"")
+        try await outbox.transaction { _, events in
+            try await events.emit(Thing(name: "ünïcode \"and\" \u{0}nul"), subject: "s\"x", subjectVersion: nil, orgId: nil, actor: nil, request: request)
+        }
+        let rows = try await outbox.pending(limit: 10)
+        #expect(rows.count == 2)
+        let event = try EventCodec.decode(Thing.self, from: rows[0].event.value)
+        #expect(event.payload.name == "ünïcode \"and\" \u{0}nul")
+        #expect(event.subject == "s\"x" && event.subjectVersion == nil && event.orgId == nil && event.actor == nil)
+        let audit = try EventCodec.decode(AuditEntry<Thing>.self, from: rows[1].event.value)
+        #expect(audit.payload.userAgent == request.userAgent && audit.payload.requestId == request.requestId)
+        await scratch.close()
+    }
+
     @Test func processedEventsClaimOnce() async throws {
         let scratch = Scratch()
         let database = try await scratch.open("svc", migrations: [ProcessedEvents.migration])

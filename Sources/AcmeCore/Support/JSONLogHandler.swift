@@ -35,42 +35,25 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var line = "{\"ts\":\"\(Timestamp.format(Date()))\",\"level\":\"\(event.level.rawValue)\",\"label\":"
-        Self.appendString(label, to: &line)
+        JSONText.appendString(label, to: &line)
         line += ",\"msg\":"
-        Self.appendString(event.message.description, to: &line)
+        JSONText.appendString(event.message.description, to: &line)
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) where key != "ts" && key != "msg" {
             line += ","
-            Self.appendString(key, to: &line)
+            JSONText.appendString(key, to: &line)
             line += ":"
-            Self.appendString(value.description, to: &line)
+            JSONText.appendString(value.description, to: &line)
         }
         if event.level >= .error, event.source != "" {
             line += ",\"source\":"
-            Self.appendString("\(event.file):\(event.line)", to: &line)
+            JSONText.appendString("\(event.file):\(event.line)", to: &line)
         }
         line += "}\n"
         output.write(line)
     }
 
-    static func appendString(_ value: String, to line: inout String) {
-        line += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20:
-                line += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                    + String(scalar.value, radix: 16)
-            default: line.unicodeScalars.append(scalar)
-            }
-        }
-        line += "\""
-    }
 }
 
 /// Where log lines go; a lock keeps lines from interleaving.

@@ -22,25 +22,20 @@ public struct EventWriter: Sendable {
         userKey: String? = nil, request: RequestInfo, audit: Bool = true
     ) async throws {
         let key = orgId ?? userKey ?? subject
-        let envelope = EventEnvelope(
+        let payload = String(decoding: try JSONCoding.encoder().encode(event), as: UTF8.self)
+        var rows = [(Event.topic, EventCodec.encode(
             id: AcmeID.make("evt", at: now), type: Event.type, occurredAt: now, orgId: orgId, actor: actor,
-            subject: subject, subjectVersion: subjectVersion, traceparent: nil, payload: event)
-        try await insert(topic: Event.topic, key: key, value: EventCodec.encode(envelope))
+            subject: subject, subjectVersion: subjectVersion, payloadJSON: payload))]
         if audit {
-            let entry = AuditEntry(
-                action: Event.type, requestId: request.requestId, ipAddress: request.ipAddress,
-                userAgent: request.userAgent, details: event)
-            let auditEnvelope = EventEnvelope(
-                id: AcmeID.make("evt", at: now), type: AuditEntry<Event>.type, occurredAt: now, orgId: orgId,
-                actor: actor, subject: subject, subjectVersion: subjectVersion, traceparent: nil, payload: entry)
-            try await insert(topic: .auditLog, key: key, value: EventCodec.encode(auditEnvelope))
+            let entry = EventCodec.auditEntryJSON(action: Event.type, request: request, detailsJSON: payload)
+            rows.append((.auditLog, EventCodec.encode(
+                id: AcmeID.make("evt", at: now), type: AuditEntry<Event>.type, occurredAt: now, orgId: orgId, actor: actor,
+                subject: subject, subjectVersion: subjectVersion, payloadJSON: entry)))
         }
-    }
-
-    private func insert(topic: Topic, key: String, value: [UInt8]) async throws {
-        try await database.insert(into: "outbox")
-            .columns("topic", "event_key", "value", "created_at")
-            .values(SQLBind(topic.rawValue), SQLBind(key), SQLBind(Data(value)), SQLBind(Timestamp.millis(now)))
-            .run()
+        var insert = database.insert(into: "outbox").columns("topic", "event_key", "value", "created_at")
+        for (topic, value) in rows {
+            insert = insert.values(SQLBind(topic.rawValue), SQLBind(key), SQLBind(Data(value)), SQLBind(Timestamp.millis(now)))
+        }
+        try await insert.run()
     }
 }
