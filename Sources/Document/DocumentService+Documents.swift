@@ -1,6 +1,7 @@
 import AcmeCore
 import AcmeDatabase
 import AcmeEvents
+import Hummingbird
 import Project
 
 #if canImport(FoundationEssentials)
@@ -89,18 +90,21 @@ extension DocumentService {
         return Page(rows: rows, limit: parameters.page.limit) { [String($0.updatedAt.millis), $0.id] }
     }
 
-    /// The hot path of the service: the document from the cache or one read, then the (cached) access check.
-    func document(_ principal: Principal, id: String) async throws -> Document {
+    /// The hot path of the service: the document from the cache (or one read), the (cached) access check, and
+    /// the document's JSON as responses carry it, encoded once per version while the document stays cached.
+    func document(_ principal: Principal, id: String) async throws -> (Document, json: ByteBuffer) {
         try principal.require(.documentsRead)
-        var document = cache.document(id: id, now: clock.now())
-        if document == nil {
-            document = try await database.read { db in try await store.document(id: id, on: db) }
-            if let document { cache.remember(document, now: clock.now()) }
+        var found = cache.document(id: id, now: clock.now())
+        if found == nil {
+            found = try await database.read { db in try await store.document(id: id, on: db) }.map { ($0, nil) }
         }
-        guard let document else { throw AcmeError.notFound() }
+        guard let (document, json) = found else { throw AcmeError.notFound() }
         _ = try await authorize(principal, projectId: document.projectId, needs: .viewer)
         if document.deletedAt != nil { throw Self.gone(id) }
-        return document
+        if let json { return (document, json) }
+        let encoded = ByteBuffer(bytes: try JSONCoding.encoder().encode(document))
+        cache.remember(document, json: encoded, now: clock.now())
+        return (document, encoded)
     }
 
     func updateDocument(_ principal: Principal, id: String, _ changes: DocumentChanges, ifMatch: String, request: RequestInfo) async throws -> Document {

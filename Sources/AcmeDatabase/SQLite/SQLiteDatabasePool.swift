@@ -47,12 +47,17 @@ public final class SQLiteDatabasePool: Database {
                 try configure(writer, [
                     "PRAGMA journal_mode = WAL", "PRAGMA synchronous = \(durability.rawValue.uppercased())",
                     "PRAGMA foreign_keys = ON", "PRAGMA busy_timeout = 5000",
+                    // Savepoint journals (one per grouped transaction) stay in memory, not in temp files.
+                    "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -16000",
                 ])
                 var readers: [InlineSQLiteConnection] = []
                 for _ in 0..<max(1, readerCount) {
                     let reader = try InlineSQLiteConnection.open(path: path)
                     opened.append(reader)
-                    try configure(reader, ["PRAGMA foreign_keys = ON", "PRAGMA query_only = ON", "PRAGMA busy_timeout = 5000"])
+                    try configure(reader, [
+                        "PRAGMA foreign_keys = ON", "PRAGMA query_only = ON", "PRAGMA busy_timeout = 5000",
+                        "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -8000",
+                    ])
                     readers.append(reader)
                 }
                 return SQLiteDatabasePool(name: name, writer: writer, readers: readers, logger: logger)

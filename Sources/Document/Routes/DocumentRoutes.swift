@@ -35,12 +35,17 @@ struct DocumentRoutes: Sendable {
             return try await service.documents(principal, projectId: projectId, try Self.listParameters(request))
         }
         router.get("/v1/documents/{id}") { request, context in
-            let document = try await service.document(try context.requirePrincipal(), id: try context.parameters.id("id", prefix: "doc"))
+            let (document, json) = try await service.document(
+                try context.requirePrincipal(), id: try context.parameters.id("id", prefix: "doc"))
             let etag = ETag.make(version: document.version)
             if request.isFresh(etag: etag) {
                 return Response(status: .notModified, headers: [.eTag: etag])
             }
-            return try Versioned(document, version: document.version).response(from: request, context: context)
+            // The JSON comes encoded (and cached) by the service: what `Versioned` would send, without re-encoding.
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(json.readableBytes), .eTag: etag],
+                body: .init(byteBuffer: json))
         }
         router.patch("/v1/documents/{id}") { request, context in
             let principal = try context.requirePrincipal(.documentsWrite)
