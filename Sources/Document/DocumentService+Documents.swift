@@ -65,7 +65,7 @@ extension DocumentService {
         try validator.finish()
         let access = try await authorize(principal, projectId: projectId, needs: .editor, writing: true)
 
-        let (document, replayed) = try await outbox.transaction { db, events in
+        return try await outbox.transaction { db, events in
             try await idempotent(idempotency, on: db, now: events.now) {
                 let document = Document(
                     id: AcmeID.make("doc", at: events.now), projectId: projectId, orgId: access.orgId, title: title,
@@ -77,8 +77,6 @@ extension DocumentService {
                 return document
             }
         }
-        if !replayed { cache.remember(document, now: clock.now()) }
-        return (document, replayed)
     }
 
     func documents(_ principal: Principal, projectId: String, _ parameters: ListParameters) async throws -> Page<DocumentSummary> {

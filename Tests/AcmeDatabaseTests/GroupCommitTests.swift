@@ -154,3 +154,15 @@ func insert(_ id: String, on db: any SQLDatabase) async throws {
         }
     }
 }
+
+@Suite struct NameMatchTests {
+    @Test func shortMisspeltQueriesMatchWordsOfLongNames() {
+        // A query is judged against the best run of words, not the whole (longer) name.
+        #expect(Trigram.wordSimilarity("word", "two words") > Trigram.similarity("word", "two words"))
+        #expect(Trigram.wordSimilarity("words", "two words") == 1)
+        #expect(Trigram.nameMatch("Website relaunch", "webiste") >= 0.3)
+        #expect(Trigram.nameMatch("Quarterly report", "Quartely reprot") >= 0.3)
+        #expect(Trigram.nameMatch("Hiring", "webiste") < 0.3)
+        #expect(Trigram.nameMatch("Website relaunch", "Website relaunch") == 1)
+    }
+}

@@ -38,12 +38,14 @@ import Testing
         try await TestApp.run { app in
             let ann = try await app.signup("Ann")
             let org = try await app.createOrg(ann)
-            for (key, name) in [("QR", "Quarterly report"), ("RM", "Roadmap 2026"), ("QP", "Quarterly planning"), ("HR", "Hiring"), ("PCT", "100% coverage_plan")] {
+            for (key, name) in [("QR", "Quarterly report"), ("RM", "Roadmap 2026"), ("QP", "Quarterly planning"), ("HR", "Hiring"), ("PCT", "100% coverage_plan"), ("WEB", "Website relaunch")] {
                 _ = try await app.createProject(ann, in: org, key: key, name: name)
             }
             let typo = try await app.request(.get, "/v1/orgs/\(org)/projects?q=Quartely%20reprot", token: ann.accessToken).items()
             #expect(typo.first?["name"] as? String == "Quarterly report")
             #expect(!typo.contains { $0["name"] as? String == "Hiring" })
+            let word = try await app.request(.get, "/v1/orgs/\(org)/projects?q=webiste", token: ann.accessToken).items()
+            #expect(word.first?["name"] as? String == "Website relaunch")
             let partial = try await app.request(.get, "/v1/orgs/\(org)/projects?q=road", token: ann.accessToken).items()
             #expect(partial.map { $0["name"] as? String } == ["Roadmap 2026"])
             // LIKE wildcards in the query match literally.

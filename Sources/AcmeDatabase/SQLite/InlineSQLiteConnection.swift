@@ -133,25 +133,39 @@ final class InlineSQLiteConnection: Sendable {
 
     // MARK: Functions
 
-    /// `similarity(a, b)` as pg_trgm defines it (see `Trigram`).
+    /// `similarity(a, b)` as pg_trgm defines it, and `name_match(name, query)` (see `Trigram`), so stores
+    /// rank fuzzy matches with the same SQL on both backends. NULL in, NULL out.
     private func installSimilarity() throws {
         try state.withLock { state in
             guard let handle = state.handle else { return }
-            let status = sqlite_nio_sqlite3_create_function_v2(
-                handle, "similarity", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil,
-                { context, count, arguments in
-                    guard count == 2, let arguments,
-                        let a = sqlite_nio_sqlite3_value_text(arguments[0]), let b = sqlite_nio_sqlite3_value_text(arguments[1])
-                    else {
-                        sqlite_nio_sqlite3_result_null(context)
-                        return
-                    }
-                    let score = Trigram.similarity(String(cString: a), String(cString: b))
-                    sqlite_nio_sqlite3_result_double(context, score)
-                },
-                nil, nil, nil)
-            guard status == SQLITE_OK else { throw SQLiteFailure(handle: handle, code: status) }
+            for (name, function) in [
+                ("similarity", { (a: String, b: String) in Trigram.similarity(a, b) }),
+                ("name_match", { (a: String, b: String) in Trigram.nameMatch(a, b) }),
+            ] {
+                let box = Unmanaged.passRetained(FunctionBox(function)).toOpaque()
+                let status = sqlite_nio_sqlite3_create_function_v2(
+                    handle, name, 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, box,
+                    { context, count, arguments in
+                        guard count == 2, let arguments,
+                            let a = sqlite_nio_sqlite3_value_text(arguments[0]), let b = sqlite_nio_sqlite3_value_text(arguments[1]),
+                            let box = sqlite_nio_sqlite3_user_data(context)
+                        else {
+                            sqlite_nio_sqlite3_result_null(context)
+                            return
+                        }
+                        let function = Unmanaged<FunctionBox>.fromOpaque(box).takeUnretainedValue().function
+                        sqlite_nio_sqlite3_result_double(context, function(String(cString: a), String(cString: b)))
+                    },
+                    nil, nil, { box in box.map { Unmanaged<FunctionBox>.fromOpaque($0).release() } })
+                guard status == SQLITE_OK else { throw SQLiteFailure(handle: handle, code: status) }
+            }
         }
+    }
+
+    /// Carries a Swift closure through SQLite's `void *` user data.
+    private final class FunctionBox {
+        let function: (String, String) -> Double
+        init(_ function: @escaping (String, String) -> Double) { self.function = function }
     }
 }
 

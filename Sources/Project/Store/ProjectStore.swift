@@ -8,8 +8,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The Project service's queries. Dialect-neutral SQL: name search uses `similarity()` (pg_trgm on
-/// PostgreSQL, the same function installed on SQLite by `SQLiteDatabasePool`).
+/// The Project service's queries. Dialect-neutral SQL: name search ranks by `name_match(name, q)`, trigram
+/// similarity installed on SQLite by `SQLiteDatabasePool` and defined over pg_trgm on PostgreSQL.
 struct ProjectStore: Sendable {
     enum Sort: String, Sendable {
         case name
@@ -98,7 +98,7 @@ struct ProjectStore: Sendable {
         }
         let after = query.after
         if let search = query.search {
-            let score = SQLFunction("similarity", args: SQLColumn("name", table: "projects"), SQLBind(search))
+            let score = SQLFunction("name_match", args: SQLColumn("name", table: "projects"), SQLBind(search))
             select = select.column(score, as: "score").where {
                 $0.where(score, .greaterThanOrEqual, SQLBind(Self.similarityThreshold))
                     .orWhere(SQLColumn("sort_name", table: "projects"), .like, Self.likePattern(containing: search.lowercased()))
