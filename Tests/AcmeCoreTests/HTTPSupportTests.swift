@@ -141,3 +141,24 @@ import Testing
         }
     }
 }
+
+@Suite struct TopLevelKeyScanTests {
+    @Test func scanFindsTheSameKeysAsTheDecoder() throws {
+        let bodies = [
+            #"{}"#, #"{"a":1}"#, #" { "a" : "x,}" , "b":{"c":[1,{"d":"]"}]}, "e":null,"f":true } "#,
+            #"{"title":"Doc","body":"line\n\"quoted\" {braces} [brackets]","tags":["a","b"]}"#,
+            #"{"n":-1.5e3,"list":[[],[[]],{}],"s":"\\"}"#,
+        ]
+        for body in bodies {
+            let scanned = try #require(TopLevelKeys.scan(Array(body.utf8)), "\(body)")
+            let decoded = try JSONDecoder().decode(TopLevelKeys.self, from: Data(body.utf8)).keys
+            #expect(scanned == decoded, "\(body)")
+        }
+    }
+
+    @Test func scanDefersToTheDecoderForAnythingUnusual() {
+        for body in [#"[1]"#, #"{"a":1"#, #"{"a\u0062":1}"#, #"{"a" 1}"#, "", #"{"a":"unterminated}"#] {
+            #expect(TopLevelKeys.scan(Array(body.utf8)) == nil, "\(body)")
+        }
+    }
+}

@@ -38,7 +38,7 @@ public struct AcmeRequestDecoder: RequestDecoder {
         let data = Data(buffer.readableBytesView)
         do {
             if let strict = T.self as? any StrictDecodable.Type {
-                let keys = try decoder.decode(TopLevelKeys.self, from: data).keys
+                let keys = try TopLevelKeys.scan(buffer.readableBytesView) ?? decoder.decode(TopLevelKeys.self, from: data).keys
                 let unknown = keys.subtracting(strict.allowedKeys).sorted()
                 if !unknown.isEmpty {
                     throw AcmeError.validation(unknown.map { FieldError(field: $0, message: "is not a known field") })
@@ -106,7 +106,7 @@ extension StrictDecodable {
     public static var allowedKeys: Set<String> { Set(CodingKeys.allCases.map(\.stringValue)) }
 }
 
-private struct TopLevelKeys: Decodable {
+struct TopLevelKeys: Decodable {
     var keys: Set<String>
 
     struct AnyKey: CodingKey {
@@ -118,5 +118,83 @@ private struct TopLevelKeys: Decodable {
 
     init(from decoder: any Decoder) throws {
         keys = Set(try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue))
+    }
+
+    /// The keys of a top-level JSON object, found by skimming the bytes instead of parsing the whole body
+    /// a second time. Nil when the body is not a plain object or a key has escapes: the full decoder then
+    /// decides (and reports malformed JSON).
+    static func scan(_ bytes: some Collection<UInt8>) -> Set<String>? {
+        var keys = Set<String>()
+        var index = bytes.startIndex
+        func skipSpace() {
+            while index < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index = bytes.index(after: index) }
+        }
+        /// Moves past a string starting at the opening quote; returns its raw content if it has no escapes.
+        func skipString() -> String?? {
+            guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") else { return nil }
+            index = bytes.index(after: index)
+            let start = index
+            var escaped = false
+            while index < bytes.endIndex {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                    index = bytes.index(after: index)
+                    if index < bytes.endIndex { index = bytes.index(after: index) }
+                    continue
+                }
+                if byte == UInt8(ascii: "\"") {
+                    let text = escaped ? nil : String(decoding: bytes[start..<index], as: UTF8.self)
+                    index = bytes.index(after: index)
+                    return .some(text)
+                }
+                index = bytes.index(after: index)
+            }
+            return nil
+        }
+        /// Moves past one value (string, object, array or scalar), counting nesting.
+        func skipValue() -> Bool {
+            guard index < bytes.endIndex else { return false }
+            if bytes[index] == UInt8(ascii: "\"") { return skipString() != nil }
+            var depth = 0
+            while index < bytes.endIndex {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    guard skipString() != nil else { return false }
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    if depth == 0 { return true }
+                    depth -= 1
+                case UInt8(ascii: ","):
+                    if depth == 0 { return true }
+                default: break
+                }
+                index = bytes.index(after: index)
+                if depth == 0, byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") { return true }
+            }
+            return depth == 0
+        }
+        skipSpace()
+        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "{") else { return nil }
+        index = bytes.index(after: index)
+        skipSpace()
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "}") { return keys }
+        while true {
+            skipSpace()
+            guard case .some(.some(let key)) = skipString() else { return nil }
+            keys.insert(key)
+            skipSpace()
+            guard index < bytes.endIndex, bytes[index] == UInt8(ascii: ":") else { return nil }
+            index = bytes.index(after: index)
+            skipSpace()
+            guard skipValue() else { return nil }
+            skipSpace()
+            guard index < bytes.endIndex else { return nil }
+            if bytes[index] == UInt8(ascii: "}") { return keys }
+            guard bytes[index] == UInt8(ascii: ",") else { return nil }
+            index = bytes.index(after: index)
+        }
     }
 }

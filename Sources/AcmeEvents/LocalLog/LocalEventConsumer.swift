@@ -9,11 +9,13 @@ actor LocalEventConsumer: EventConsumer {
     private let topics: [Topic]
     /// Next offset to read, per "topic#partition".
     private var positions: [String: Int64] = [:]
+    private let signal: ChangeSignal
 
     init(log: LocalEventLog, group: String, topics: [Topic]) async throws {
         self.log = log
         self.group = group
         self.topics = topics
+        self.signal = log.signal(for: topics)
         let rows = try await log.database.read { db in
             try await db.select().columns("topic", "partition_no", "next_offset").from("event_offsets")
                 .where("group_id", .equal, group).all()
@@ -28,7 +30,7 @@ actor LocalEventConsumer: EventConsumer {
     func poll(max: Int, timeout: Duration) async throws -> [ConsumedEvent] {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let seen = log.signal.generation
+            let seen = signal.generation
             let events = try await fetch(max: max)
             if !events.isEmpty {
                 for event in events { positions[Self.slot(event.topic, event.partition)] = event.offset + 1 }
@@ -36,7 +38,7 @@ actor LocalEventConsumer: EventConsumer {
             }
             let remaining = ContinuousClock.now.duration(to: deadline)
             if remaining <= .zero || Task.isCancelled { return [] }
-            await log.signal.wait(since: seen, timeout: remaining)
+            await signal.wait(since: seen, timeout: remaining)
         }
     }
 
@@ -83,7 +85,9 @@ actor LocalEventConsumer: EventConsumer {
         }
     }
 
-    func close() async {}
+    func close() async {
+        log.removeSignal(signal)
+    }
 
     private static func slot(_ topic: Topic, _ partition: Int) -> String { "\(topic.rawValue)#\(partition)" }
 }

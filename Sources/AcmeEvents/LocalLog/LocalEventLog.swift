@@ -9,7 +9,12 @@ import SQLKit
 public final class LocalEventLog: EventBus {
     public let database: any Database
     public let partitionCount: Int
-    let signal = ChangeSignal()
+    /// Wake-up signals of the consumers, by topic: an append wakes only the consumers of its topics.
+    private let signals = Mutex<[Topic: [ChangeSignal]]>([:])
+    /// The next offset of each "topic#partition", read from the log once and then kept here (appends are
+    /// serialized by the writer, so no one else moves them). A rolled-back append leaves a gap, which
+    /// consumers skip like Kafka's.
+    private let nextOffsets = Mutex<[String: Int64]>([:])
 
     public static let migrations: [any Migration] = [CreateEventLogTables()]
 
@@ -26,26 +31,54 @@ public final class LocalEventLog: EventBus {
     public func publish(_ events: [OutgoingEvent]) async throws {
         guard !events.isEmpty else { return }
         try await database.transaction { db in
-            var next: [String: Int64] = [:]
+            var insert = db.insert(into: "event_log")
+                .columns("topic", "partition_no", "log_offset", "event_key", "value", "appended_at")
+            let now = Timestamp.millis(.now)
             for event in events {
                 let partition = partition(for: event.key)
-                let slot = "\(event.topic.rawValue)#\(partition)"
-                let offset: Int64
-                if let known = next[slot] {
-                    offset = known
-                } else {
-                    offset = try await Self.nextOffset(db, topic: event.topic, partition: partition)
-                }
-                try await db.insert(into: "event_log")
-                    .columns("topic", "partition_no", "log_offset", "event_key", "value", "appended_at")
-                    .values(
-                        SQLBind(event.topic.rawValue), SQLBind(partition), SQLBind(offset), SQLBind(event.key),
-                        SQLBind(Data(event.value)), SQLBind(Timestamp.millis(.now)))
-                    .run()
-                next[slot] = offset + 1
+                let offset = try await takeOffset(topic: event.topic, partition: partition, db: db)
+                insert = insert.values(
+                    SQLBind(event.topic.rawValue), SQLBind(partition), SQLBind(offset), SQLBind(event.key),
+                    SQLBind(Data(event.value)), SQLBind(now))
             }
+            try await insert.run()
         }
-        signal.fire()
+        let topics = Set(events.map(\.topic))
+        let waiting = signals.withLock { signals in topics.flatMap { signals[$0] ?? [] } }
+        for signal in waiting { signal.fire() }
+    }
+
+    /// Reserves the next offset of a partition (inside the publishing transaction).
+    private func takeOffset(topic: Topic, partition: Int, db: any SQLDatabase) async throws -> Int64 {
+        let slot = "\(topic.rawValue)#\(partition)"
+        if let offset = nextOffsets.withLock({ offsets -> Int64? in
+            guard let next = offsets[slot] else { return nil }
+            offsets[slot] = next + 1
+            return next
+        }) {
+            return offset
+        }
+        let stored = try await Self.nextOffset(db, topic: topic, partition: partition)
+        return nextOffsets.withLock { offsets in
+            let next = max(offsets[slot] ?? 0, stored)
+            offsets[slot] = next + 1
+            return next
+        }
+    }
+
+    /// A signal that fires whenever events are appended to any of `topics`.
+    func signal(for topics: [Topic]) -> ChangeSignal {
+        let signal = ChangeSignal()
+        signals.withLock { signals in
+            for topic in topics { signals[topic, default: []].append(signal) }
+        }
+        return signal
+    }
+
+    func removeSignal(_ signal: ChangeSignal) {
+        signals.withLock { signals in
+            for topic in signals.keys { signals[topic]?.removeAll { $0 === signal } }
+        }
     }
 
     public func consumer(group: String, topics: [Topic]) async throws -> any EventConsumer {
@@ -67,3 +100,4 @@ public final class LocalEventLog: EventBus {
 
 import AcmeCore
 import Foundation
+import Synchronization
