@@ -22,6 +22,12 @@ public enum DatabaseFailure {
         static let constraintUnique: Int32 = 19 | (8 << 8)
     }
 
+    /// `error` as the client should see it, when it is one of the mapped failures.
+    static func mapped(_ error: any Error) -> any Error {
+        guard let failure = error as? SQLiteFailure else { return error }
+        return classify(failure) ?? error
+    }
+
     static func classify(_ error: SQLiteFailure) -> AcmeError? {
         switch error.code {
         case Code.constraintUnique, Code.constraintPrimaryKey:

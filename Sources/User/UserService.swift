@@ -16,7 +16,7 @@ import Foundation
 /// that a gateway did) and writes every change together with its events through the outbox.
 public struct UserService: UserAPI {
     public static let migrations: [any Migration] = [
-        CreateUserTables(), Outbox.migration, ProcessedEvents.migration,
+        CreateUserTables(), Outbox.migration, ProcessedEvents.migration, CreateDeletedUsersTable(),
     ]
     static let invitationLifetime: TimeInterval = 7 * 24 * 3600
 

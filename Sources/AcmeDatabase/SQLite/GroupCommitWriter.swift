@@ -43,7 +43,7 @@ final class GroupCommitWriter: Sendable {
             } catch {
                 state.withLock { $0.batchSize = 0 }
                 lock.release()
-                throw error
+                throw DatabaseFailure.mapped(error)
             }
             batch = Batch()
             state.withLock { $0.batch = batch }
@@ -99,7 +99,7 @@ final class GroupCommitWriter: Sendable {
                 try await database.connection.runBlocking("COMMIT")
             } catch {
                 try? await database.raw("ROLLBACK").run()
-                result = .failure(error)
+                result = .failure(DatabaseFailure.mapped(error))
             }
         }
         lock.release()

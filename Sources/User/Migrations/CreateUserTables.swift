@@ -15,11 +15,6 @@ struct CreateUserTables: Migration {
             .column("created_at", type: .bigint, .notNull)
             .column("updated_at", type: .bigint, .notNull)
             .run()
-        // Ids of deleted users: replayed account events must not bring a deleted profile back.
-        try await db.create(table: "deleted_users")
-            .column("id", type: .text, .primaryKey(autoIncrement: false))
-            .column("deleted_at", type: .bigint, .notNull)
-            .run()
         try await db.create(table: "orgs")
             .column("id", type: .text, .primaryKey(autoIncrement: false))
             .column("name", type: .text, .notNull)
@@ -51,5 +46,17 @@ struct CreateUserTables: Migration {
             .column("revoked_at", type: .bigint)
             .run()
         try await db.create(index: "invitations_org_idx").on("invitations").column("org_id").column("id").run()
+    }
+}
+
+/// Ids of deleted users: a replayed `account.created` must not bring a deleted profile back.
+struct CreateDeletedUsersTable: Migration {
+    let name = "CreateDeletedUsersTable"
+
+    func prepare(on db: any SQLDatabase) async throws {
+        try await db.create(table: "deleted_users")
+            .column("id", type: .text, .primaryKey(autoIncrement: false))
+            .column("deleted_at", type: .bigint, .notNull)
+            .run()
     }
 }
