@@ -34,3 +34,38 @@ apt_install() {
   $SUDO apt-get install -y -q -o DPkg::Lock::Timeout=900 --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
     || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q -o DPkg::Lock::Timeout=900 --no-install-recommends "${missing[@]}" >/dev/null; }
 }
+
+# start_postgres PORT: a throwaway PostgreSQL 15 cluster on 127.0.0.1:PORT owned by the 'postgres' user
+# (initdb refuses root), with a password login 'acme' that may create databases, and a database
+# 'acme_test'. Sets PGDIR and POSTGRES_URL; stop_postgres (or stop_all) removes it.
+start_postgres() {
+  local port=$1 bin
+  apt_install postgresql postgresql-contrib
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  PGBIN=$bin
+  PGDIR=$(mktemp -d /tmp/acme-pg.XXXXXX)
+  chown postgres:postgres "$PGDIR"
+  echo 'postgres_pw' >"$PGDIR/pwfile" && chown postgres "$PGDIR/pwfile"
+  as_postgres "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --pwfile="$PGDIR/pwfile" --auth-local=trust \
+    --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 --no-sync >"$PGDIR/initdb.log" 2>&1 \
+    || { cat "$PGDIR/initdb.log" >&2; fail "initdb failed"; }
+  as_postgres "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $PGDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
+    start >/dev/null || { cat "$PGDIR/server.log" >&2; fail "PostgreSQL did not start"; }
+  as_postgres psql -h "$PGDIR" -p "$port" -U postgres -v ON_ERROR_STOP=1 -q <<'SQL' >/dev/null
+CREATE ROLE acme LOGIN CREATEDB PASSWORD 'acme_pw';
+CREATE DATABASE acme_test OWNER acme;
+SQL
+  POSTGRES_URL="postgres://acme:acme_pw@127.0.0.1:$port/acme_test?sslmode=disable"
+  PG_PORT=$port
+}
+
+stop_postgres() {
+  [ -n "${PGDIR:-}" ] || return 0
+  as_postgres "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PGDIR"
+  PGDIR=
+}
+
+# as_postgres CMD...: run as the postgres user from a directory it can enter.
+as_postgres() { (cd /tmp && runuser -u postgres -- "$@"); }

@@ -1,4 +1,5 @@
 import AcmeCore
+import PostgresNIO
 
 /// The one place where database errors become client-visible outcomes: unique violations are 409,
 /// check and not-null violations 422, a busy database 503. Everything else propagates as a server fault.
@@ -7,6 +8,8 @@ public enum DatabaseFailure {
         do {
             return try await body()
         } catch let error as SQLiteFailure {
+            throw classify(error) ?? error
+        } catch let error as PSQLError {
             throw classify(error) ?? error
         }
     }
@@ -24,8 +27,29 @@ public enum DatabaseFailure {
 
     /// `error` as the client should see it, when it is one of the mapped failures.
     static func mapped(_ error: any Error) -> any Error {
-        guard let failure = error as? SQLiteFailure else { return error }
-        return classify(failure) ?? error
+        if let failure = error as? SQLiteFailure { return classify(failure) ?? error }
+        if let failure = error as? PSQLError { return classify(failure) ?? error }
+        return error
+    }
+
+    /// PostgreSQL: by SQLSTATE for server errors; lost connections and a closing pool are 503.
+    static func classify(_ error: PSQLError) -> AcmeError? {
+        switch error.code {
+        case .server:
+            let state = error.serverInfo?[.sqlState] ?? ""
+            switch state {
+            case "23505": return .conflict("A resource with these unique values already exists.")
+            case "23514", "23502", "23503": return .unprocessable("The values break a data constraint.")
+            // statement timeout, serialization failure, deadlock, admin shutdown, too many connections
+            case "57014", "40001", "40P01", "57P01", "57P02", "57P03", "53300": return .unavailable()
+            default: return state.hasPrefix("08") ? .unavailable() : nil
+            }
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
+            .queryCancelled:
+            return .unavailable()
+        default:
+            return nil
+        }
     }
 
     static func classify(_ error: SQLiteFailure) -> AcmeError? {

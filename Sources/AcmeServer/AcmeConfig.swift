@@ -28,6 +28,21 @@ public struct AcmeConfig: Sendable {
     /// Base64 AES-256 key that seals stored secrets (TOTP seeds, signing keys). When unset, the embedded
     /// server creates one in `<dataDir>/secrets.key` (mode 0600); production passes it from a secret store.
     public var secretsKey: String?
+    /// PostgreSQL server for every service (each in its own database, `acme_<service>`, created if missing);
+    /// nil keeps the embedded SQLite files. The URL's database is only used to create the others.
+    public var databaseURL: DatabaseURL?
+    /// A service's own database, overriding `databaseURL` (Billing's PCI database, for one).
+    public var serviceDatabaseURLs: [String: DatabaseURL] = [:]
+    /// Connections per service pool.
+    public var databasePoolSize = 10
+    public var statementTimeoutSeconds = 30
+    /// Apply pending migrations at start (`--no-migrate` leaves it to `acme-server migrate`).
+    public var runMigrations = true
+    /// Tests: every service in its own schema `<prefix>_<service>` of `databaseURL`'s database, instead of
+    /// a database each.
+    public var databaseSchemaPrefix: String?
+
+    public static let services = ["events", "user", "auth", "project", "document"]
 
     public init() {}
 
@@ -54,6 +69,19 @@ public struct AcmeConfig: Sendable {
         sqliteDurability = parsedDurability
         eventPartitions = reader.int(forKey: "event.partitions", default: eventPartitions)
         secretsKey = reader.string(forKey: "secrets.key", isSecret: true)
+        do {
+            if let url = reader.string(forKey: "database.url", isSecret: true) { databaseURL = try DatabaseURL(url) }
+            for service in Self.services {
+                if let url = reader.string(forKey: ConfigKey([service, "database", "url"]), isSecret: true) {
+                    serviceDatabaseURLs[service] = try DatabaseURL(url)
+                }
+            }
+        } catch {
+            throw ConfigError.invalid("database URL", "(hidden)", error.description)
+        }
+        databasePoolSize = reader.int(forKey: "database.pool.size", default: databasePoolSize)
+        statementTimeoutSeconds = reader.int(forKey: "database.statement.timeout", default: statementTimeoutSeconds)
+        runMigrations = !reader.bool(forKey: "no.migrate", default: false)
         try validate()
     }
 
@@ -64,6 +92,10 @@ public struct AcmeConfig: Sendable {
         guard loginAttemptsPerMinute > 0 else { throw ConfigError.invalid("login attempts per minute", "\(loginAttemptsPerMinute)", "1 or more") }
         guard (1...64).contains(eventPartitions) else { throw ConfigError.invalid("event partitions", "\(eventPartitions)", "1–64") }
         guard !dataDir.isEmpty else { throw ConfigError.invalid("data directory", "", "a path") }
+        guard (1...200).contains(databasePoolSize) else { throw ConfigError.invalid("database pool size", "\(databasePoolSize)", "1–200") }
+        guard (1...3600).contains(statementTimeoutSeconds) else {
+            throw ConfigError.invalid("statement timeout", "\(statementTimeoutSeconds)", "1–3600 seconds")
+        }
     }
 }
 

@@ -39,11 +39,7 @@ public enum AcmeServer {
 
         var opened: [any Database] = []
         do {
-            let databases: [(String, [any Migration])] = [
-                ("events", LocalEventLog.migrations), ("user", UserService.migrations), ("auth", AuthService.migrations),
-                ("project", ProjectService.migrations), ("document", DocumentService.migrations),
-            ]
-            for (name, migrations) in databases {
+            for (name, migrations) in serviceMigrations {
                 opened.append(try await open(name, config: config, migrations: migrations, logger: logger))
             }
             return try await assemble(
@@ -54,6 +50,41 @@ public enum AcmeServer {
             for database in opened { try? await database.close() }
             throw error
         }
+    }
+
+    /// Each database (a service's, and the embedded event log's) with its migrations, in opening order.
+    public static let serviceMigrations: [(name: String, migrations: [any Migration])] = [
+        ("events", LocalEventLog.migrations), ("user", UserService.migrations), ("auth", AuthService.migrations),
+        ("project", ProjectService.migrations), ("document", DocumentService.migrations),
+    ]
+
+    /// `acme-server migrate`: applies pending migrations of every database; returns what it applied.
+    public static func migrate(_ config: AcmeConfig, logger: Logger) async throws -> [(database: String, applied: [String])] {
+        var result: [(String, [String])] = []
+        for (name, migrations) in serviceMigrations {
+            let database = try await connect(name, config: config, logger: logger)
+            do {
+                result.append((name, try await Migrator(database: database, migrations: migrations, logger: logger).migrate()))
+            } catch {
+                try? await database.close()
+                throw error
+            }
+            try await database.close()
+        }
+        return result
+    }
+
+    /// `acme-server migrate status`: each database's applied and pending migrations.
+    public static func migrationStatus(_ config: AcmeConfig, logger: Logger) async throws -> [(database: String, applied: [String], pending: [String])] {
+        var result: [(String, [String], [String])] = []
+        for (name, migrations) in serviceMigrations {
+            let database = try await connect(name, config: config, logger: logger)
+            let applied = try await Migrator(database: database, migrations: migrations, logger: logger).applied()
+            try await database.close()
+            let names = migrations.map(\.name)
+            result.append((name, names.filter(applied.contains), names.filter { !applied.contains($0) }))
+        }
+        return result
     }
 
     /// One database per service (and one for the embedded event log).
@@ -133,17 +164,5 @@ public enum AcmeServer {
             throw CocoaError(.fileWriteUnknown)
         }
         return try SecretBox(base64Key: key)
-    }
-
-    static func open(_ name: String, config: AcmeConfig, migrations: [any Migration], logger: Logger) async throws -> any Database {
-        let path = URL(fileURLWithPath: config.dataDir).appendingPathComponent("\(name).sqlite").path
-        let database = try await SQLiteDatabasePool.open(name: name, path: path, durability: config.sqliteDurability, logger: logger)
-        do {
-            try await Migrator(database: database, migrations: migrations, logger: logger).migrate()
-        } catch {
-            try? await database.close()
-            throw error
-        }
-        return database
     }
 }

@@ -17,7 +17,7 @@ import Foundation
 /// read model. Every change is written with its events through the outbox.
 public struct ProjectService: ProjectAPI {
     public static let migrations: [any Migration] = [
-        CreateProjectTables(), Outbox.migration, IdempotencyKey.migration,
+        CreateProjectTables(), Outbox.migration, IdempotencyKey.migration, CreateProjectNameSearch(),
     ]
 
     /// A project with its settings, as access checks need them.

@@ -2,6 +2,7 @@ import AcmeCore
 import AcmeServer
 import ArgumentParser
 import Configuration
+import Foundation
 import Logging
 import SystemPackage
 
@@ -14,9 +15,56 @@ struct AcmeServerCommand: AsyncParsableCommand {
         discussion: """
             Settings come from these flags, then ACME_* environment variables (shown with each flag), then \
             the JSON file given with --config (keys as in the variable names, lowercased and dotted: \
-            {"port": 8080, "data": {"dir": "/var/lib/acme"}}), then the defaults.
-            """)
+            {"port": 8080, "data": {"dir": "/var/lib/acme"}}), then the defaults. A service can have its own \
+            PostgreSQL database with ACME_<SERVICE>_DATABASE_URL (e.g. ACME_AUTH_DATABASE_URL).
+            """,
+        subcommands: [Migrate.self])
 
+    @OptionGroup var options: ServerOptions
+
+    func run() async throws {
+        let settings = try await options.settings()
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: settings.logLevel) }
+        let app = try await AcmeServer.buildApplication(settings)
+        try await app.runService()
+    }
+}
+
+/// `acme-server migrate [up|status]`
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply or list database migrations (creating PostgreSQL databases that are missing).",
+        subcommands: [Up.self, Status.self], defaultSubcommand: Up.self)
+
+    struct Up: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply every pending migration.")
+        @OptionGroup var options: ServerOptions
+
+        func run() async throws {
+            let settings = try await options.settings()
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: .warning) }
+            for (database, applied) in try await AcmeServer.migrate(settings, logger: Logger(label: "acme-migrate")) {
+                print("\(database): " + (applied.isEmpty ? "up to date" : "applied \(applied.joined(separator: ", "))"))
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List applied and pending migrations.")
+        @OptionGroup var options: ServerOptions
+
+        func run() async throws {
+            let settings = try await options.settings()
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: .warning) }
+            for (database, applied, pending) in try await AcmeServer.migrationStatus(settings, logger: Logger(label: "acme-migrate")) {
+                print("\(database): \(applied.count) applied" + (pending.isEmpty ? "" : ", pending: \(pending.joined(separator: ", "))"))
+            }
+        }
+    }
+}
+
+/// Every setting as a flag; unset flags fall through to the environment, the file and the defaults.
+struct ServerOptions: ParsableArguments {
     @Option(help: "Address to listen on. [env: ACME_HOST] (default: 127.0.0.1)")
     var host: String?
 
@@ -25,6 +73,18 @@ struct AcmeServerCommand: AsyncParsableCommand {
 
     @Option(help: "Directory for the embedded databases and event log. [env: ACME_DATA_DIR] (default: ./data)")
     var dataDir: String?
+
+    @Option(help: "PostgreSQL server for every service, postgres://user:password@host:port/database?sslmode=…; each service gets its own database acme_<service>. Default: embedded SQLite. [env: ACME_DATABASE_URL]")
+    var database: String?
+
+    @Option(help: "Connections per service database pool, 1–200. [env: ACME_DATABASE_POOL_SIZE] (default: 10)")
+    var databasePoolSize: Int?
+
+    @Option(help: "Statement timeout in seconds (PostgreSQL). [env: ACME_DATABASE_STATEMENT_TIMEOUT] (default: 30)")
+    var statementTimeout: Int?
+
+    @Flag(help: "Do not apply migrations at start; run `acme-server migrate` instead. [env: ACME_NO_MIGRATE]")
+    var noMigrate = false
 
     @Option(help: "bcrypt work factor for passwords, 4–31; below 12 only for tests. [env: ACME_BCRYPT_COST] (default: 12)")
     var bcryptCost: Int?
@@ -56,33 +116,31 @@ struct AcmeServerCommand: AsyncParsableCommand {
     @Option(help: "JSON configuration file, read after flags and environment. [env: ACME_CONFIG]")
     var config: String?
 
-    func run() async throws {
-        let flags = InMemoryProvider(name: "flags", values: flagValues())
-        var providers: [any ConfigProvider] = [flags, EnvironmentVariablesProvider().prefixKeys(with: "acme")]
-        let environment = ConfigReader(provider: EnvironmentVariablesProvider().prefixKeys(with: "acme"))
-        let file = config ?? environment.string(forKey: "config")
-        if let file {
+    func settings() async throws -> AcmeConfig {
+        let environment = EnvironmentVariablesProvider().prefixKeys(with: "acme")
+        var providers: [any ConfigProvider] = [InMemoryProvider(name: "flags", values: flagValues()), environment]
+        if let file = config ?? ConfigReader(provider: environment).string(forKey: "config") {
             providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(file)))
         }
-        let settings: AcmeConfig
         do {
-            settings = try AcmeConfig(reader: ConfigReader(providers: providers))
+            return try AcmeConfig(reader: ConfigReader(providers: providers))
         } catch let error as ConfigError {
             throw ValidationError(error.description)
         }
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: settings.logLevel) }
-        let app = try await AcmeServer.buildApplication(settings)
-        try await app.runService()
     }
 
     private func flagValues() -> [AbsoluteConfigKey: ConfigValue] {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
-        func set(_ key: String, _ content: ConfigContent?) {
-            if let content { values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = ConfigValue(content, isSecret: false) }
+        func set(_ key: String, _ content: ConfigContent?, secret: Bool = false) {
+            if let content { values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = ConfigValue(content, isSecret: secret) }
         }
         set("host", host.map { .string($0) })
         set("port", port.map { .int($0) })
         set("data.dir", dataDir.map { .string($0) })
+        set("database.url", database.map { .string($0) }, secret: true)
+        set("database.pool.size", databasePoolSize.map { .int($0) })
+        set("database.statement.timeout", statementTimeout.map { .int($0) })
+        if noMigrate { set("no.migrate", .bool(true)) }
         set("bcrypt.cost", bcryptCost.map { .int($0) })
         set("log.level", logLevel.map { .string($0) })
         set("rate.limit", rateLimit.map { .int($0) })
@@ -91,9 +149,7 @@ struct AcmeServerCommand: AsyncParsableCommand {
         set("cors.origins", corsOrigins.map { .stringArray($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) })
         set("sqlite.durability", sqliteDurability.map { .string($0) })
         set("event.partitions", eventPartitions.map { .int($0) })
-        if let secretsKey { values[AbsoluteConfigKey(["secrets", "key"])] = ConfigValue(.string(secretsKey), isSecret: true) }
+        set("secrets.key", secretsKey.map { .string($0) }, secret: true)
         return values
     }
 }
-
-import Foundation

@@ -47,3 +47,20 @@ struct CreateProjectTables: Migration {
             .run()
     }
 }
+
+/// `name_match(name, q)` for fuzzy project-name search. SQLite has it built in (`SQLiteDatabasePool`);
+/// on PostgreSQL it is defined over pg_trgm, with a trigram GIN index on the names.
+struct CreateProjectNameSearch: Migration {
+    let name = "CreateProjectNameSearch"
+
+    func prepare(on db: any SQLDatabase) async throws {
+        guard db.isPostgres else { return }
+        try await db.raw("CREATE EXTENSION IF NOT EXISTS pg_trgm").run()
+        try await db.raw("""
+            CREATE OR REPLACE FUNCTION name_match(name text, q text) RETURNS double precision
+            LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+            AS 'SELECT GREATEST(similarity(name, q), word_similarity(q, name))::double precision'
+            """).run()
+        try await db.raw("CREATE INDEX projects_name_trgm_idx ON projects USING gin (name gin_trgm_ops)").run()
+    }
+}

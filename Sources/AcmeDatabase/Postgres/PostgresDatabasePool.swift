@@ -1,0 +1,109 @@
+import AcmeCore
+import Logging
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// A service's PostgreSQL database: a bounded pool of connections (PostgresNIO's `PostgresClient`).
+///
+/// Reads take any connection; a transaction holds one connection from BEGIN to COMMIT. Connection loss and
+/// a server restart surface as 503 (`DatabaseFailure`), and the pool reconnects by itself for the next
+/// request. Statements that run longer than the statement timeout are cancelled by the server (503 too).
+public final class PostgresDatabasePool: Database {
+    public let name: String
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let gate: OperationGate
+    private let logger: Logger
+
+    private init(name: String, client: PostgresClient, logger: Logger) {
+        self.name = name
+        self.client = client
+        self.logger = logger
+        self.gate = OperationGate(name: name)
+        self.runner = Task { await client.run() }
+    }
+
+    /// Connects to the database at `url` (postgres://user:password@host:port/database?sslmode=…), with at
+    /// most `maxConnections` connections and `statementTimeout` per statement.
+    /// With a `schema`, every connection works in that schema (created if missing) before `public`:
+    /// tests isolate each run that way inside one database.
+    public static func open(
+        name: String, url: DatabaseURL, schema: String? = nil, maxConnections: Int = 10, statementTimeout: Duration = .seconds(30),
+        logger: Logger
+    ) async throws -> PostgresDatabasePool {
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
+            tls: try url.tls())
+        configuration.options.maximumConnections = max(1, maxConnections)
+        configuration.options.minimumConnections = 0
+        configuration.options.additionalStartupParameters = [
+            ("statement_timeout", "\(Int(statementTimeout.components.seconds * 1000))"),
+            ("application_name", "acme-\(name)"),
+        ]
+        if let schema { configuration.options.additionalStartupParameters.append(("search_path", "\(schema),public")) }
+        let pool = PostgresDatabasePool(name: name, client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        // Let the client's run loop start before the first lease (it warns about leases that come earlier).
+        try? await Task.sleep(for: .milliseconds(5))
+        do {
+            try await pool.waitUntilReachable()
+            if let schema {
+                try await pool.read { db in try await db.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run() }
+            }
+        } catch {
+            try? await pool.close()
+            throw error
+        }
+        return pool
+    }
+
+    /// Start-up retries with backoff: the database may still be starting (containers, restarts).
+    private func waitUntilReachable(attempts: Int = 8) async throws {
+        var delay = Duration.milliseconds(100)
+        for attempt in 1...attempts {
+            do {
+                try await read { db in try await db.raw("SELECT 1").run() }
+                return
+            } catch {
+                if attempt == attempts { throw error }
+                logger.warning("database not reachable yet; retrying", metadata: ["database": "\(name)", "error": "\(String(reflecting: error))"])
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(3))
+            }
+        }
+    }
+
+    public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await gate.run {
+            try await DatabaseFailure.map {
+                try await client.withConnection { connection in try await body(connection.sql(queryLogLevel: .trace)) }
+            }
+        }
+    }
+
+    public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await gate.run {
+            try await DatabaseFailure.map {
+                try await client.withConnection { connection in
+                    let db = connection.sql(queryLogLevel: .trace)
+                    try await db.raw("BEGIN").run()
+                    do {
+                        let result = try await body(db)
+                        try await db.raw("COMMIT").run()
+                        return result
+                    } catch {
+                        try? await db.raw("ROLLBACK").run()
+                        throw error
+                    }
+                }
+            }
+        }
+    }
+
+    public func close() async throws {
+        guard await gate.close() else { return }
+        runner.cancel()
+        await runner.value
+    }
+}

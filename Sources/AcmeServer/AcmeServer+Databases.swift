@@ -1,0 +1,61 @@
+import AcmeCore
+import AcmeDatabase
+import Foundation
+import Logging
+import PostgresNIO
+import SQLKit
+
+extension AcmeServer {
+    /// Opens service `name`'s database (embedded SQLite, or PostgreSQL when configured) and migrates it
+    /// unless migrations are left to `acme-server migrate`.
+    static func open(_ name: String, config: AcmeConfig, migrations: [any Migration], logger: Logger) async throws -> any Database {
+        let database = try await connect(name, config: config, logger: logger)
+        do {
+            if config.runMigrations {
+                try await Migrator(database: database, migrations: migrations, logger: logger).migrate()
+            }
+        } catch {
+            try? await database.close()
+            throw error
+        }
+        return database
+    }
+
+    static func connect(_ name: String, config: AcmeConfig, logger: Logger) async throws -> any Database {
+        let timeout = Duration.seconds(config.statementTimeoutSeconds)
+        if let url = config.serviceDatabaseURLs[name] {
+            return try await PostgresDatabasePool.open(
+                name: name, url: url, maxConnections: config.databasePoolSize, statementTimeout: timeout, logger: logger)
+        }
+        if let server = config.databaseURL {
+            if let prefix = config.databaseSchemaPrefix {
+                return try await PostgresDatabasePool.open(
+                    name: name, url: server, schema: "\(prefix)_\(name)", maxConnections: config.databasePoolSize,
+                    statementTimeout: timeout, logger: logger)
+            }
+            let url = server.with(database: "acme_\(name)")
+            try await createDatabaseIfMissing(url.database, on: server, logger: logger)
+            return try await PostgresDatabasePool.open(
+                name: name, url: url, maxConnections: config.databasePoolSize, statementTimeout: timeout, logger: logger)
+        }
+        let path = URL(fileURLWithPath: config.dataDir).appendingPathComponent("\(name).sqlite").path
+        return try await SQLiteDatabasePool.open(name: name, path: path, durability: config.sqliteDurability, logger: logger)
+    }
+
+    /// `CREATE DATABASE` through the server URL's own database (it cannot run inside a transaction).
+    static func createDatabaseIfMissing(_ database: String, on server: DatabaseURL, logger: Logger) async throws {
+        let admin = try await PostgresDatabasePool.open(name: "admin", url: server, maxConnections: 1, logger: logger)
+        defer { Task { try? await admin.close() } }
+        let exists = try await admin.read { db in
+            try await db.raw("SELECT 1 AS found FROM pg_database WHERE datname = \(bind: database)").first() != nil
+        }
+        guard !exists else { return }
+        do {
+            try await admin.read { db in try await db.raw("CREATE DATABASE \(ident: database)").run() }
+            logger.info("database created", metadata: ["database": "\(database)"])
+        } catch AcmeError.conflict {
+            // Another instance created it first.
+        }
+        try await admin.close()
+    }
+}
