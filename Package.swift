@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "AcmeServerTests",
             dependencies: [
-                "AcmeServer", "Auth", "User", "Gateway", "AcmeCore",
+                "AcmeServer", "Auth", "User", "Gateway", "AcmeCore", "AcmeDatabase",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),

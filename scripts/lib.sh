@@ -52,7 +52,7 @@ start_postgres() {
   as_postgres "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $PGDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
     start >/dev/null || { cat "$PGDIR/server.log" >&2; fail "PostgreSQL did not start"; }
-  as_postgres psql -h "$PGDIR" -p "$port" -U postgres -v ON_ERROR_STOP=1 -q <<'SQL' >/dev/null
+  as_postgres "$PGBIN/psql" -h "$PGDIR" -p "$port" -U postgres -v ON_ERROR_STOP=1 -q <<'SQL' >/dev/null
 CREATE ROLE acme LOGIN CREATEDB PASSWORD 'acme_pw';
 CREATE DATABASE acme_test OWNER acme;
 SQL

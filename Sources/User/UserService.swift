@@ -51,6 +51,20 @@ public struct UserService: UserAPI {
 
     public func provisionUser(id: String, email: String, name: String, request: RequestInfo) async throws -> UserProfile {
         if let existing = try await user(id: id) { return existing }
+        let created: UserProfile
+        do {
+            created = try await insertProfile(id: id, email: email, name: name, request: request)
+        } catch AcmeError.conflict {
+            // The account.created consumer (or a retry) provisioned it concurrently: the same profile.
+            guard let existing = try await database.read({ db in try await store.user(id: id, on: db) }) else {
+                throw AcmeError.conflict("The e-mail address is taken.")
+            }
+            return existing
+        }
+        return created
+    }
+
+    private func insertProfile(id: String, email: String, name: String, request: RequestInfo) async throws -> UserProfile {
         let profile = try await outbox.transaction { db, events in
             if let existing = try await store.user(id: id, on: db) { return existing }
             // A late or replayed account.created for a deleted account must not bring the profile back.

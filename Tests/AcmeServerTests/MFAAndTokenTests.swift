@@ -1,4 +1,6 @@
 import AcmeCore
+import AcmeDatabase
+import Logging
 import Auth
 import Foundation
 import HTTPTypes
@@ -209,8 +211,18 @@ import Testing
             let attributes = try FileManager.default.attributesOfItem(atPath: keyFile)
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
             var stored = Data()
-            for file in ["auth.sqlite", "auth.sqlite-wal"] {
-                stored.append(FileManager.default.contents(atPath: "\(app.dataDir)/\(file)") ?? Data())
+            if let prefix = app.schemaPrefix, let url = TestApp.postgresURL {
+                // PostgreSQL: what the server stored in the secret columns.
+                let admin = try await PostgresDatabasePool.open(name: "inspect", url: url, maxConnections: 1, logger: Logger(label: "test"))
+                let rows = try await admin.read { db in
+                    try await db.raw("SELECT totp_secret FROM \(ident: prefix + "_auth").accounts UNION ALL SELECT private_key FROM \(ident: prefix + "_auth").signing_keys").all()
+                }
+                try await admin.close()
+                for row in rows { stored.append(Data((try row.decode(column: "totp_secret", as: String?.self) ?? "").utf8)) }
+            } else {
+                for file in ["auth.sqlite", "auth.sqlite-wal"] {
+                    stored.append(FileManager.default.contents(atPath: "\(app.dataDir)/\(file)") ?? Data())
+                }
             }
             #expect(!stored.isEmpty)
             #expect(stored.range(of: Data(secret.utf8)) == nil)

@@ -1,4 +1,5 @@
 import AcmeCore
+import AcmeDatabase
 import AcmeEvents
 import AcmeServer
 import Auth
@@ -20,6 +21,12 @@ struct TestApp {
     let eventLog: LocalEventLog
     let clock: ManualWallClock
     let dataDir: String
+    /// On PostgreSQL: this run's schemas are `<prefix>_<service>`.
+    let schemaPrefix: String?
+
+    /// The backend the suite runs on: embedded SQLite, or PostgreSQL when `ACME_TEST_DATABASE_URL` names a
+    /// server (scripts/test runs the suite once each way). On PostgreSQL every run gets its own schemas.
+    static let postgresURL: DatabaseURL? = ProcessInfo.processInfo.environment["ACME_TEST_DATABASE_URL"].flatMap { try? DatabaseURL($0) }
 
     static func config(dataDir: String) -> AcmeConfig {
         var config = AcmeConfig()
@@ -29,11 +36,27 @@ struct TestApp {
         config.rateLimit = 0
         config.sqliteDurability = .normal
         config.logLevel = .warning
+        if let postgresURL {
+            config.databaseURL = postgresURL
+            config.databaseSchemaPrefix = "t" + UUID().uuidString.prefix(12).lowercased().replacingOccurrences(of: "-", with: "")
+            config.databasePoolSize = 2
+        }
         return config
     }
 
+    /// Servers running at once on PostgreSQL: each opens a pool per service, and the test cluster's
+    /// connection limit is finite (SQLite needs no limit).
+    static let postgresSlots = AsyncSemaphore(permits: 8)
+
     static func run<T: Sendable>(
         configure: (inout AcmeConfig) -> Void = { _ in }, _ body: @Sendable (TestApp) async throws -> T
+    ) async throws -> T {
+        guard postgresURL != nil else { return try await runOnce(configure: configure, body) }
+        return try await postgresSlots.withPermit { try await runOnce(configure: configure, body) }
+    }
+
+    private static func runOnce<T: Sendable>(
+        configure: (inout AcmeConfig) -> Void, _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("acme-test-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
@@ -41,10 +64,28 @@ struct TestApp {
         configure(&config)
         let clock = ManualWallClock()
         let built = try await AcmeServer.build(config, clock: clock, logger: Logger(label: "test"))
-        let (routes, auth, eventLog) = (built.routes, built.auth, built.eventLog)
-        return try await built.app.test(.router) { client in
-            try await body(TestApp(client: client, routes: routes, auth: auth, eventLog: eventLog, clock: clock, dataDir: dataDir))
+        let (routes, auth, eventLog, prefix) = (built.routes, built.auth, built.eventLog, config.databaseSchemaPrefix)
+        do {
+            let result = try await built.app.test(.router) { client in
+                try await body(TestApp(client: client, routes: routes, auth: auth, eventLog: eventLog, clock: clock, dataDir: dataDir, schemaPrefix: prefix))
+            }
+            if let prefix { await dropSchemas(prefix: prefix) }
+            return result
+        } catch {
+            if let prefix { await dropSchemas(prefix: prefix) }
+            throw error
         }
+    }
+
+    /// Removes a PostgreSQL run's schemas (best effort: the test cluster is thrown away anyway).
+    static func dropSchemas(prefix: String) async {
+        guard let postgresURL,
+            let admin = try? await PostgresDatabasePool.open(name: "cleanup", url: postgresURL, maxConnections: 1, logger: Logger(label: "test"))
+        else { return }
+        for service in AcmeConfig.services {
+            try? await admin.read { db in try await db.raw("DROP SCHEMA IF EXISTS \(ident: prefix + "_" + service) CASCADE").run() }
+        }
+        try? await admin.close()
     }
 
     // MARK: Requests

@@ -66,6 +66,12 @@ struct DocumentStore: Sendable {
     /// `expected`: of two writers that read the same version exactly one succeeds. The replaced version moves to
     /// the history first (copied in SQL, so its body never travels). Returns whether anything was written.
     func update(_ document: Document, _ revision: Revision, expected: Int64, on db: any SQLDatabase) async throws -> Bool {
+        // Lock the row and check its version before anything is written: on PostgreSQL a concurrent writer
+        // of the same version then waits here and finds the new version, instead of colliding on the history
+        // row. (SQLite's single writer serializes transactions; FOR UPDATE is left out in its dialect.)
+        let current = try await db.select().column("version").from("documents").where("id", .equal, document.id)
+            .lockingClause(SQLLockingClause.update).first()
+        guard try current?.decode(column: "version", as: Int64.self) == expected else { return false }
         try await db.insert(into: "document_versions")
             .columns(Self.versionColumns.map(\.history) + ["body"])
             .select { select in

@@ -55,7 +55,8 @@ struct CreateProjectNameSearch: Migration {
 
     func prepare(on db: any SQLDatabase) async throws {
         guard db.isPostgres else { return }
-        try await db.raw("CREATE EXTENSION IF NOT EXISTS pg_trgm").run()
+        // In public, where every schema of the database finds it (tests give each run its own schema).
+        try await db.raw("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public").run()
         try await db.raw("""
             CREATE OR REPLACE FUNCTION name_match(name text, q text) RETURNS double precision
             LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
