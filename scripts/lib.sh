@@ -35,36 +35,52 @@ apt_install() {
     || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q -o DPkg::Lock::Timeout=900 --no-install-recommends "${missing[@]}" >/dev/null; }
 }
 
-# start_postgres PORT: a throwaway PostgreSQL 15 cluster on 127.0.0.1:PORT owned by the 'postgres' user
+# start_postgres PORT: a throwaway PostgreSQL cluster on 127.0.0.1:PORT owned by the 'postgres' user
 # (initdb refuses root), with a password login 'acme' that may create databases, and a database
-# 'acme_test'. Sets PGDIR and POSTGRES_URL; stop_postgres (or stop_all) removes it.
+# 'acme_test'. Sets PGDIR (its directory), PGBIN and POSTGRES_URL; stop_postgres stops every cluster
+# started this way.
+PG_CLUSTERS=()
 start_postgres() {
-  local port=$1 bin
+  local port=$1
   apt_install postgresql postgresql-contrib
-  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-  PGBIN=$bin
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
   PGDIR=$(mktemp -d /tmp/acme-pg.XXXXXX)
+  PG_CLUSTERS+=("$PGDIR")
   chown postgres:postgres "$PGDIR"
   echo 'postgres_pw' >"$PGDIR/pwfile" && chown postgres "$PGDIR/pwfile"
   as_postgres "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --pwfile="$PGDIR/pwfile" --auth-local=trust \
     --auth-host=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 --no-sync >"$PGDIR/initdb.log" 2>&1 \
     || { cat "$PGDIR/initdb.log" >&2; fail "initdb failed"; }
-  as_postgres "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $PGDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400" \
-    start >/dev/null || { cat "$PGDIR/server.log" >&2; fail "PostgreSQL did not start"; }
+  # Settings in the config file (not pg_ctl -o) so that a plain `pg_ctl start` after a stop keeps them.
+  cat >>"$PGDIR/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$PGDIR'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_connections = 400
+CONF
+  as_postgres "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 start >/dev/null || { cat "$PGDIR/server.log" >&2; fail "PostgreSQL did not start"; }
   as_postgres "$PGBIN/psql" -h "$PGDIR" -p "$port" -U postgres -v ON_ERROR_STOP=1 -q <<'SQL' >/dev/null
 CREATE ROLE acme LOGIN CREATEDB PASSWORD 'acme_pw';
 CREATE DATABASE acme_test OWNER acme;
 SQL
   POSTGRES_URL="postgres://acme:acme_pw@127.0.0.1:$port/acme_test?sslmode=disable"
-  PG_PORT=$port
+}
+
+# The pg_ctl command line for the cluster in DIR, without its action (fault tests restart and stop it).
+postgres_ctl_command() {
+  echo "runuser -u postgres -- $PGBIN/pg_ctl -D $1/data -l $1/server.log"
 }
 
 stop_postgres() {
-  [ -n "${PGDIR:-}" ] || return 0
-  as_postgres "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1 || true
-  rm -rf "$PGDIR"
-  PGDIR=
+  for dir in "${PG_CLUSTERS[@]:-}"; do
+    [ -n "$dir" ] || continue
+    as_postgres "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+  done
+  PG_CLUSTERS=()
 }
 
 # as_postgres CMD...: run as the postgres user from a directory it can enter.

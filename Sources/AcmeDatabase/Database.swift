@@ -13,4 +13,11 @@ public protocol Database: Sendable {
     func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
     /// Closes every connection; later calls fail.
     func close() async throws
+    /// Whether other processes use the database at the same time (PostgreSQL: several instances of a
+    /// service), so that work claimed from it, such as outbox rows, needs locks.
+    var isShared: Bool { get }
+}
+
+extension Database {
+    public var isShared: Bool { false }
 }

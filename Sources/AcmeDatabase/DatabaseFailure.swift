@@ -11,7 +11,15 @@ public enum DatabaseFailure {
             throw classify(error) ?? error
         } catch let error as PSQLError {
             throw classify(error) ?? error
+        } catch where isPoolFailure(error) {
+            throw AcmeError.unavailable()
         }
+    }
+
+    /// The connection pool's own errors (a lease given up while the server is unreachable) come from a
+    /// module PostgresNIO does not export, so they are recognised by their type's module.
+    static func isPoolFailure(_ error: any Error) -> Bool {
+        String(reflecting: type(of: error)).hasPrefix("_ConnectionPoolModule.")
     }
 
     /// SQLite's extended result codes (C macros, which Swift does not import).
@@ -29,6 +37,7 @@ public enum DatabaseFailure {
     static func mapped(_ error: any Error) -> any Error {
         if let failure = error as? SQLiteFailure { return classify(failure) ?? error }
         if let failure = error as? PSQLError { return classify(failure) ?? error }
+        if isPoolFailure(error) { return AcmeError.unavailable() }
         return error
     }
 

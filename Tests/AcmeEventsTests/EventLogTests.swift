@@ -4,28 +4,51 @@ import AcmeDatabase
 import Foundation
 import Logging
 import SQLKit
+import Synchronization
 import Testing
 
-/// A temporary directory with helpers to open databases in it; closes them and deletes it at the end.
+/// Databases for one test: SQLite files in a temporary directory, or schemas of their own in the PostgreSQL
+/// database named by ACME_TEST_DATABASE_URL (scripts/test runs the suite both ways). `close()` closes them
+/// and removes their data; `close(keepData: true)` only closes them, to test a restart.
 final class Scratch: @unchecked Sendable {
+    static let postgresURL: DatabaseURL? = ProcessInfo.processInfo.environment["ACME_TEST_DATABASE_URL"].flatMap { try? DatabaseURL($0) }
+
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("acme-events-\(UUID().uuidString)").path
-    var opened: [any Database] = []
+    let schemaPrefix = "scratch_" + UUID().uuidString.prefix(8).lowercased()
+    var opened: [(name: String, database: any Database)] = []
     let logger = Logger(label: "test")
 
     func open(_ name: String, migrations: [any Migration]) async throws -> any Database {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let database = try await SQLiteDatabasePool.open(name: name, path: "\(directory)/\(name).sqlite", durability: .normal, logger: logger)
-        opened.append(database)
+        let database: any Database
+        if let url = Self.postgresURL {
+            database = try await PostgresDatabasePool.open(name: name, url: url, schema: "\(schemaPrefix)_\(name)", maxConnections: 4, logger: logger)
+        } else {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            database = try await SQLiteDatabasePool.open(name: name, path: "\(directory)/\(name).sqlite", durability: .normal, logger: logger)
+        }
+        opened.append((name, database))
         try await Migrator(database: database, migrations: migrations, logger: logger).migrate()
         return database
     }
 
-    func close() async {
-        for database in opened { try? await database.close() }
+    func close(keepData: Bool = false) async {
+        for (name, database) in opened {
+            if !keepData, Self.postgresURL != nil {
+                try? await database.read { db in try await db.raw("DROP SCHEMA IF EXISTS \(ident: "\(self.schemaPrefix)_\(name)") CASCADE").run() }
+            }
+            try? await database.close()
+        }
         opened.removeAll()
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
+}
+
+/// A one-way switch tasks can share.
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }
 
 func event(_ topic: Topic = .usersEvents, key: String, _ text: String) -> OutgoingEvent {
@@ -66,7 +89,7 @@ func texts(_ events: [ConsumedEvent]) -> [String] { events.map { String(decoding
             try await consumer.commit(first)
             // Read but never committed: must come back after the restart.
             #expect(texts(try await consumer.poll(max: 2, timeout: .milliseconds(10))) == ["4", "5"])
-            await scratch.close()
+            await scratch.close(keepData: true)
         }
         let log = LocalEventLog(database: try await scratch.open("events", migrations: LocalEventLog.migrations))
         let resumed = try await log.consumer(group: "g", topics: [.usersEvents])
@@ -136,6 +159,50 @@ func texts(_ events: [ConsumedEvent]) -> [String] { events.map { String(decoding
         #expect(audit.payload.action == "thing.happened")
         #expect(audit.payload.details == Thing(name: "kept"))
         #expect(events.allSatisfy { $0.key == "org_1" })
+        await scratch.close()
+    }
+
+    /// Instances of a service share its PostgreSQL outbox: relays running side by side publish every event
+    /// exactly once and keep each key's order.
+    @Test(.enabled(if: Scratch.postgresURL != nil, "a shared outbox exists on PostgreSQL only"))
+    func relaysOfSeveralInstancesPublishEachEventOnceInOrder() async throws {
+        let scratch = Scratch()
+        let log = LocalEventLog(database: try await scratch.open("events", migrations: LocalEventLog.migrations), partitionCount: 1)
+        let outbox = Outbox(database: try await scratch.open("svc", migrations: [Outbox.migration]))
+        var relays = (0..<3).map { _ in OutboxRelay(outbox: outbox, bus: log, logger: scratch.logger) }
+        for index in relays.indices { relays[index].batchSize = 7 }
+        let written = Flag()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                defer { written.set() }
+                for index in 0..<200 {
+                    try await outbox.transaction { _, events in
+                        try await events.emit(Thing(name: "\(index)"), subject: "thing_\(index % 4)", subjectVersion: Int64(index / 4),
+                            orgId: "org_\(index % 4)", actor: nil, request: .system)
+                    }
+                }
+            }
+            for relay in relays {
+                group.addTask {
+                    while true {
+                        let finished = written.isSet
+                        if try await relay.relayBatch() == 0, finished, try await outbox.backlog() == 0 { return }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await outbox.backlog() == 0)
+        let consumer = try await log.consumer(group: "g", topics: [.usersEvents])
+        var names: [String] = []
+        while true {
+            let batch = try await consumer.poll(max: 500, timeout: .milliseconds(10))
+            if batch.isEmpty { break }
+            names += try batch.map { try EventCodec.decode(Thing.self, from: $0.value).payload.name }
+        }
+        #expect(names.count == 200, "each event once")
+        #expect(Set(names).count == 200)
+        #expect(names.compactMap(Int.init) == Array(0..<200), "one partition: the order of the writes")
         await scratch.close()
     }
 

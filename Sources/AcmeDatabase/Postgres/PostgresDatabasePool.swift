@@ -4,6 +4,7 @@ import NIOSSL
 import PostgresKit
 import PostgresNIO
 import SQLKit
+import Synchronization
 
 /// A service's PostgreSQL database: a bounded pool of connections (PostgresNIO's `PostgresClient`).
 ///
@@ -12,38 +13,46 @@ import SQLKit
 /// request. Statements that run longer than the statement timeout are cancelled by the server (503 too).
 public final class PostgresDatabasePool: Database {
     public let name: String
+    public var isShared: Bool { true }
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let gate: OperationGate
     private let logger: Logger
+    private let acquireTimeout: Duration
+    private let watch = StatementWatch()
 
-    private init(name: String, client: PostgresClient, logger: Logger) {
+    private init(name: String, client: PostgresClient, acquireTimeout: Duration, logger: Logger) {
         self.name = name
         self.client = client
+        self.acquireTimeout = acquireTimeout
         self.logger = logger
         self.gate = OperationGate(name: name)
         self.runner = Task { await client.run() }
     }
 
     /// Connects to the database at `url` (postgres://user:password@host:port/database?sslmode=…), with at
-    /// most `maxConnections` connections and `statementTimeout` per statement.
+    /// most `maxConnections` connections and `statementTimeout` per statement. An operation that gets no
+    /// connection within `acquireTimeout` (the server is down or every connection is busy) fails with 503.
     /// With a `schema`, every connection works in that schema (created if missing) before `public`:
     /// tests isolate each run that way inside one database.
     public static func open(
         name: String, url: DatabaseURL, schema: String? = nil, maxConnections: Int = 10, statementTimeout: Duration = .seconds(30),
-        logger: Logger
+        acquireTimeout: Duration = .seconds(5), logger: Logger
     ) async throws -> PostgresDatabasePool {
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database,
             tls: try url.tls())
         configuration.options.maximumConnections = max(1, maxConnections)
         configuration.options.minimumConnections = 0
+        configuration.options.connectTimeout = acquireTimeout
         configuration.options.additionalStartupParameters = [
             ("statement_timeout", "\(Int(statementTimeout.components.seconds * 1000))"),
             ("application_name", "acme-\(name)"),
         ]
         if let schema { configuration.options.additionalStartupParameters.append(("search_path", "\(schema),public")) }
-        let pool = PostgresDatabasePool(name: name, client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        let pool = PostgresDatabasePool(
+            name: name, client: PostgresClient(configuration: configuration, backgroundLogger: logger),
+            acquireTimeout: acquireTimeout, logger: logger)
         // Let the client's run loop start before the first lease (it warns about leases that come earlier).
         try? await Task.sleep(for: .milliseconds(5))
         do {
@@ -77,7 +86,7 @@ public final class PostgresDatabasePool: Database {
     public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await gate.run {
             try await DatabaseFailure.map {
-                try await client.withConnection { connection in try await body(connection.sql(queryLogLevel: .trace)) }
+                try await withConnection { db in try await body(db) }
             }
         }
     }
@@ -85,8 +94,7 @@ public final class PostgresDatabasePool: Database {
     public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await gate.run {
             try await DatabaseFailure.map {
-                try await client.withConnection { connection in
-                    let db = connection.sql(queryLogLevel: .trace)
+                try await withConnection { db in
                     try await db.raw("BEGIN").run()
                     do {
                         let result = try await body(db)
@@ -101,9 +109,57 @@ public final class PostgresDatabasePool: Database {
         }
     }
 
+    /// Runs `body` with a leased connection (refusing statements once it has closed), giving up with 503 when none comes within `acquireTimeout`.
+    ///
+    /// The pool itself waits for a connection as long as it takes (it keeps reconnecting while the server is
+    /// down), so the lease runs in a child task next to a timer; whichever finishes first decides. `body` runs
+    /// in that child while this task waits for it, so it never runs concurrently with its caller.
+    private func withConnection<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withoutActuallyEscaping(body) { body in
+            let operation = UncheckedSendableBox(body)
+            let leased = LeaseFlag()
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { [client, watch] in
+                    try await client.withConnection { connection in
+                        leased.set()
+                        return try await operation.value(OpenConnectionDatabase(connection, watch: watch))
+                    }
+                }
+                group.addTask { [acquireTimeout, name] in
+                    try await Task.sleep(for: acquireTimeout)
+                    guard leased.isSet else {
+                        throw AcmeError.unavailable("The \(name) database is not reachable; retry shortly.")
+                    }
+                    return nil
+                }
+                while let result = try await group.next() {
+                    if let result {
+                        group.cancelAll()
+                        return result
+                    }
+                }
+                throw CancellationError()
+            }
+        }
+    }
+
     public func close() async throws {
         guard await gate.close() else { return }
         runner.cancel()
         await runner.value
     }
+}
+
+/// Set once the lease has a connection; read by the acquire timer.
+private final class LeaseFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
+}
+
+/// Carries the non-escaping operation into the lease's child task; safe because the caller awaits the child
+/// and never touches the operation's state meanwhile.
+private struct UncheckedSendableBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -32,25 +32,53 @@ public struct Outbox: Sendable {
         var event: OutgoingEvent
     }
 
-    func pending(limit: Int) async throws -> [Row] {
-        try await database.read { db in
-            try await db.select().columns("id", "topic", "event_key", "value").from("outbox")
-                .orderBy("id").limit(limit).all()
-                .map { row in
-                    Row(
-                        id: try row.decode(column: "id", as: Int64.self),
-                        event: OutgoingEvent(
-                            topic: Topic(try row.decode(column: "topic", as: String.self)),
-                            key: try row.decode(column: "event_key", as: String.self),
-                            value: Array(try row.decode(column: "value", as: Data.self))))
-                }
+    /// Hands the oldest committed rows (at most `limit`) to `publish`, then deletes them; returns how many.
+    ///
+    /// On PostgreSQL several instances of a service share the outbox. Claiming runs in one transaction:
+    /// `pg_try_advisory_xact_lock` lets one relay at a time through (another instance returns 0 and tries
+    /// again later), which keeps each key's events in order across instances, and the rows are selected
+    /// `FOR UPDATE SKIP LOCKED` so a relay never waits on, or deletes, rows another transaction holds.
+    /// On SQLite one process owns the file, so a plain read, publish and delete is enough, and publishing
+    /// outside a write transaction keeps writers unblocked meanwhile.
+    func relay(limit: Int, _ publish: ([OutgoingEvent]) async throws -> Void) async throws -> Int {
+        guard database.isShared else {
+            let rows = try await pending(limit: limit)
+            guard let last = rows.last else { return 0 }
+            try await publish(rows.map(\.event))
+            try await database.transaction { db in
+                try await db.delete(from: "outbox").where("id", .lessThanOrEqual, last.id).run()
+            }
+            return rows.count
+        }
+        return try await database.transaction { db in
+            let locked = try await db.raw("SELECT pg_try_advisory_xact_lock(\(bind: Self.relayLockKey)) AS locked")
+                .first()?.decode(column: "locked", as: Bool.self) ?? false
+            guard locked else { return 0 }
+            let rows = try await Self.pending(limit: limit, lock: true, on: db)
+            guard !rows.isEmpty else { return 0 }
+            try await publish(rows.map(\.event))
+            try await db.delete(from: "outbox").where("id", .in, rows.map(\.id)).run()
+            return rows.count
         }
     }
 
-    /// Deletes relayed rows; the bus now holds them.
-    func remove(through id: Int64) async throws {
-        try await database.transaction { db in
-            try await db.delete(from: "outbox").where("id", .lessThanOrEqual, id).run()
+    /// `pg_try_advisory_xact_lock` key of the relay: "rely" in ASCII (the migrator's is "acme").
+    static let relayLockKey: Int64 = 0x72656C79
+
+    func pending(limit: Int) async throws -> [Row] {
+        try await database.read { db in try await Self.pending(limit: limit, lock: false, on: db) }
+    }
+
+    private static func pending(limit: Int, lock: Bool, on db: any SQLDatabase) async throws -> [Row] {
+        var query = db.select().columns("id", "topic", "event_key", "value").from("outbox").orderBy("id").limit(limit)
+        if lock { query = query.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED")) }
+        return try await query.all().map { row in
+            Row(
+                id: try row.decode(column: "id", as: Int64.self),
+                event: OutgoingEvent(
+                    topic: Topic(try row.decode(column: "topic", as: String.self)),
+                    key: try row.decode(column: "event_key", as: String.self),
+                    value: Array(try row.decode(column: "value", as: Data.self))))
         }
     }
 

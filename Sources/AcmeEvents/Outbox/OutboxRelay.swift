@@ -40,10 +40,6 @@ public struct OutboxRelay: Service {
     /// Publishes one batch; returns how many rows it relayed.
     @discardableResult
     public func relayBatch() async throws -> Int {
-        let rows = try await outbox.pending(limit: batchSize)
-        guard let last = rows.last else { return 0 }
-        try await bus.publish(rows.map(\.event))
-        try await outbox.remove(through: last.id)
-        return rows.count
+        try await outbox.relay(limit: batchSize) { events in try await bus.publish(events) }
     }
 }

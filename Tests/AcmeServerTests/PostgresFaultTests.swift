@@ -1,0 +1,120 @@
+import AcmeCore
+import AcmeDatabase
+import AcmeServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// PostgreSQL restarting and stopping under a running server. Needs its own cluster (a restart would disturb
+/// every other test), which `scripts/test` starts: ACME_TEST_FAULT_DATABASE_URL names it and
+/// ACME_TEST_FAULT_PG_CTL is the pg_ctl command line for it (`… pg_ctl -D <dir>`).
+@Suite(.enabled(if: FaultCluster.pgCtlCommand != nil && FaultCluster.databaseURL != nil,
+    "set ACME_TEST_FAULT_DATABASE_URL and ACME_TEST_FAULT_PG_CTL (scripts/test does)"))
+struct PostgresFaultTests {
+
+    @Test func requestsDuringARestartOrOutageGet503AndThePoolReconnects() async throws {
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("acme-fault-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDir) }
+        var config = TestApp.config(dataDir: dataDir)
+        config.databaseURL = FaultCluster.databaseURL
+        config.databaseSchemaPrefix = "fault" + UUID().uuidString.prefix(8).lowercased()
+        let built = try await AcmeServer.build(config, clock: ManualWallClock(), logger: Logger(label: "test"))
+        try await built.app.test(.router) { client in
+            let signup = try await client.execute(
+                uri: "/v1/auth/signup", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"email":"fault@example.com","password":"correct horse battery staple","name":"F"}"#))
+            let token = try #require(try signup.object()["accessToken"] as? String)
+            let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+            /// A write that reaches the database every time; its status, or nil if it took longer than 20 s.
+            @Sendable func createOrg(_ slug: String) async throws -> HTTPResponse.Status? {
+                try await Self.withDeadline(.seconds(20)) {
+                    let response = try await client.execute(
+                        uri: "/v1/orgs", method: .post, headers: headers,
+                        body: ByteBuffer(string: #"{"name":"Org","slug":"\#(slug)","region":"us-east"}"#))
+                    if response.status != .created {
+                        #expect(response.status == .serviceUnavailable, "\(response.status): \(response.bodyString)")
+                        #expect(response.headers[.contentType] == "application/problem+json")
+                    }
+                    return response.status
+                }
+            }
+            #expect(try await createOrg("before") == .created)
+
+            // Four clients keep writing while the cluster restarts: requests in flight when the server goes
+            // away fail with 503, none hangs, and the rest succeed.
+            let statuses = try await withThrowingTaskGroup(of: [HTTPResponse.Status?].self) { group in
+                for worker in 0..<4 {
+                    group.addTask {
+                        var statuses: [HTTPResponse.Status?] = []
+                        for index in 0..<200 { statuses.append(try await createOrg("w\(worker)-\(index)")) }
+                        return statuses
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(100))
+                #expect(try await FaultCluster.pgCtl("-m fast -w -t 60 restart") == 0)
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(!statuses.contains(nil), "a request hung during the restart")
+            #expect(statuses.contains(.serviceUnavailable), "the restart went unnoticed")
+            #expect(try await createOrg("after-restart") == .created)
+
+            // With the server down, requests fail fast with 503 instead of waiting for it.
+            #expect(try await FaultCluster.pgCtl("-m fast -w -t 60 stop") == 0)
+            #expect(try await createOrg("while-down") == .serviceUnavailable)
+            #expect(try await FaultCluster.pgCtl("-w -t 60 start") == 0)
+            // The pool reconnects by itself.
+            var recovered = false
+            for attempt in 0..<50 where !recovered {
+                recovered = try await createOrg("recovered-\(attempt)") == .created
+                if !recovered { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            #expect(recovered)
+        }
+    }
+
+    /// `body`'s result, or nil when it takes longer than `limit` (the test then fails instead of hanging).
+    static func withDeadline<T: Sendable>(
+        _ limit: Duration, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T? {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask { try await Task.sleep(for: limit); return nil }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+}
+
+/// The fault-test cluster named by the environment.
+enum FaultCluster {
+    static let pgCtlCommand = ProcessInfo.processInfo.environment["ACME_TEST_FAULT_PG_CTL"]
+    static let databaseURL: DatabaseURL? = ProcessInfo.processInfo.environment["ACME_TEST_FAULT_DATABASE_URL"].flatMap { try? DatabaseURL($0) }
+
+    /// Runs pg_ctl with `arguments` and returns its exit status. posix_spawn and waitpid on a thread of its
+    /// own: Foundation's Process missed the child's exit here and waited forever.
+    static func pgCtl(_ arguments: String) async throws -> Int32 {
+        let command = (pgCtlCommand ?? "false") + " " + arguments + " >/dev/null 2>&1"
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var pid = pid_t()
+                let arguments: [String] = ["/bin/sh", "-c", command]
+                let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+                defer { argv.forEach { free($0) } }
+                guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else {
+                    return continuation.resume(returning: -1)
+                }
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                // WEXITSTATUS: the exit code sits in bits 8–15 of the wait status.
+                continuation.resume(returning: (status >> 8) & 0xff)
+            }
+        }
+    }
+}
