@@ -49,6 +49,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "AcmeAvro", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         .target(
             name: "AcmeEvents",
             dependencies: ["AcmeCore", "AcmeDatabase", sqlKit, logging,
@@ -108,6 +110,7 @@ let package = Package(
             path: "Benchmarks/bench-hello",
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "AcmeAvroTests", dependencies: ["AcmeAvro"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AcmeCoreTests",
             dependencies: ["AcmeCore"],

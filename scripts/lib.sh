@@ -35,6 +35,13 @@ apt_install() {
     || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q -o DPkg::Lock::Timeout=900 --no-install-recommends "${missing[@]}" >/dev/null; }
 }
 
+# pip_install MODULE SPEC: installs a Python package unless MODULE imports already (quietly, once).
+pip_install() {
+  python3 -c "import $1" 2>/dev/null && return 0
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "$2" >/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --break-system-packages "$2" >/dev/null
+}
+
 # start_postgres PORT: a throwaway PostgreSQL cluster on 127.0.0.1:PORT owned by the 'postgres' user
 # (initdb refuses root), with a password login 'acme' that may create databases, and a database
 # 'acme_test'. Sets PGDIR (its directory), PGBIN and POSTGRES_URL; stop_postgres stops every cluster

@@ -1,0 +1,2 @@
+// zlib for AcmeAvro's deflate codec (Avro container files): raw deflate, RFC 1951.
+#include <zlib.h>
