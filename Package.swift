@@ -104,12 +104,14 @@ let package = Package(
             dependencies: ["AcmeServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
+        .target(name: "Search", swiftSettings: swiftSettings),
         .executableTarget(
             name: "bench-hello",
             dependencies: [hummingbird],
             path: "Benchmarks/bench-hello",
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "SearchTests", dependencies: ["Search"], swiftSettings: swiftSettings),
         .testTarget(name: "AcmeAvroTests", dependencies: ["AcmeAvro"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AcmeCoreTests",

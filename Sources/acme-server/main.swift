@@ -18,7 +18,7 @@ struct AcmeServerCommand: AsyncParsableCommand {
             {"port": 8080, "data": {"dir": "/var/lib/acme"}}), then the defaults. A service can have its own \
             PostgreSQL database with ACME_<SERVICE>_DATABASE_URL (e.g. ACME_AUTH_DATABASE_URL).
             """,
-        subcommands: [Migrate.self])
+        subcommands: [Migrate.self, Events.self])
 
     @OptionGroup var options: ServerOptions
 
@@ -58,6 +58,35 @@ struct Migrate: AsyncParsableCommand {
             LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: .warning) }
             for (database, applied, pending) in try await AcmeServer.migrationStatus(settings, logger: Logger(label: "acme-migrate")) {
                 print("\(database): \(applied.count) applied" + (pending.isEmpty ? "" : ", pending: \(pending.joined(separator: ", "))"))
+            }
+        }
+    }
+}
+
+/// `acme-server events tail --topic T [--from-beginning]`
+struct Events: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Inspect the event bus.", subcommands: [Tail.self])
+
+    struct Tail: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a topic's events as JSON lines, following new ones (reads outside any consumer group).")
+        @Option(help: "The topic, e.g. acme.users.events.") var topic: String
+        @Flag(help: "Start at the oldest retained event instead of the end.") var fromBeginning = false
+        @Option(help: "Exit after this many events.") var maxEvents: Int?
+        @OptionGroup var options: ServerOptions
+
+        func validate() throws {
+            guard !topic.isEmpty else { throw ValidationError("--topic must not be empty") }
+            if let maxEvents, maxEvents < 1 { throw ValidationError("--max-events must be 1 or more") }
+        }
+
+        func run() async throws {
+            let settings = try await options.settings()
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: .warning) }
+            let tail = EventTail(topic: topic, fromBeginning: fromBeginning, maxEvents: maxEvents)
+            try await tail.run(settings, logger: Logger(label: "acme-events")) { line in
+                // Unbuffered, so a pipe (`| jq`) sees each event at once.
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
         }
     }

@@ -49,18 +49,7 @@ actor LocalEventConsumer: EventConsumer {
             var events: [ConsumedEvent] = []
             for (topic, partition) in slots where events.count < max {
                 let from = positions[Self.slot(topic, partition)] ?? 0
-                let rows = try await db.select()
-                    .columns("log_offset", "event_key", "value").from("event_log")
-                    .where("topic", .equal, topic.rawValue).where("partition_no", .equal, partition)
-                    .where("log_offset", .greaterThanOrEqual, from)
-                    .orderBy("log_offset").limit(max - events.count)
-                    .all()
-                for row in rows {
-                    events.append(ConsumedEvent(
-                        topic: topic, partition: partition, offset: try row.decode(column: "log_offset", as: Int64.self),
-                        key: try row.decode(column: "event_key", as: String.self),
-                        value: Array(try row.decode(column: "value", as: Data.self))))
-                }
+                events += try await LocalEventLog.events(db, topic: topic, partition: partition, from: from, limit: max - events.count)
             }
             return events
         }

@@ -90,6 +90,26 @@ public final class LocalEventLog: EventBus {
         try await database.read { db in try await Self.nextOffset(db, topic: topic, partition: partition) }
     }
 
+    /// Up to `max` events of one partition from offset `from` on, for readers outside any group (`events tail`).
+    public func read(topic: Topic, partition: Int, from offset: Int64, max: Int) async throws -> [ConsumedEvent] {
+        try await database.read { db in try await Self.events(db, topic: topic, partition: partition, from: offset, limit: max) }
+    }
+
+    static func events(_ db: any SQLDatabase, topic: Topic, partition: Int, from offset: Int64, limit: Int) async throws -> [ConsumedEvent] {
+        try await db.select()
+            .columns("log_offset", "event_key", "value").from("event_log")
+            .where("topic", .equal, topic.rawValue).where("partition_no", .equal, partition)
+            .where("log_offset", .greaterThanOrEqual, offset)
+            .orderBy("log_offset").limit(limit)
+            .all()
+            .map { row in
+                ConsumedEvent(
+                    topic: topic, partition: partition, offset: try row.decode(column: "log_offset", as: Int64.self),
+                    key: try row.decode(column: "event_key", as: String.self),
+                    value: Array(try row.decode(column: "value", as: Data.self)))
+            }
+    }
+
     static func nextOffset(_ db: any SQLDatabase, topic: Topic, partition: Int) async throws -> Int64 {
         let row = try await db.raw(
             "SELECT COALESCE(MAX(log_offset) + 1, 0) AS next FROM event_log WHERE topic = \(bind: topic.rawValue) AND partition_no = \(bind: partition)"

@@ -51,7 +51,7 @@ public struct Outbox: Sendable {
             return rows.count
         }
         return try await database.transaction { db in
-            let locked = try await db.raw("SELECT pg_try_advisory_xact_lock(\(bind: Self.relayLockKey)) AS locked")
+            let locked = try await db.raw("SELECT pg_try_advisory_xact_lock(\(bind: Self.relayLockKey), hashtext(current_schema())) AS locked")
                 .first()?.decode(column: "locked", as: Bool.self) ?? false
             guard locked else { return 0 }
             let rows = try await Self.pending(limit: limit, lock: true, on: db)
@@ -62,8 +62,9 @@ public struct Outbox: Sendable {
         }
     }
 
-    /// `pg_try_advisory_xact_lock` key of the relay: "rely" in ASCII (the migrator's is "acme").
-    static let relayLockKey: Int64 = 0x72656C79
+    /// `pg_try_advisory_xact_lock` key of the relay: "rely" in ASCII, paired with the schema's hash because
+    /// advisory locks are per database and services (or test runs) may share one in separate schemas.
+    static let relayLockKey: Int32 = 0x72656C79
 
     func pending(limit: Int) async throws -> [Row] {
         try await database.read { db in try await Self.pending(limit: limit, lock: false, on: db) }

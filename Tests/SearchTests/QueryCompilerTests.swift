@@ -1,0 +1,48 @@
+import Testing
+
+@testable import Search
+
+@Suite struct QueryCompilerTests {
+    @Test(arguments: [
+        ("hello", #""hello""#, "'hello'"),
+        ("hello world", #""hello" AND "world""#, "'hello' & 'world'"),
+        ("kube*", #""kube" *"#, "'kube':*"),
+        (#""strict concurrency""#, #""strict concurrency""#, "('strict' <-> 'concurrency')"),
+        ("a b OR c", #""a" AND ("b" OR "c")"#, "'a' & ('b' | 'c')"),
+        (
+            #"a b OR cd* -"d e" -f"#,
+            #"("a" AND ("b" OR "cd" *)) NOT ("d e" OR "f")"#,
+            "'a' & ('b' | 'cd':*) & !('d' <-> 'e') & !'f'"
+        ),
+        ("report -draft*", #"("report") NOT ("draft" *)"#, "'report' & !'draft':*"),
+        ("NEAR(a b) NOT c AND d", #""near" AND "a" AND "b" AND "not" AND "c" AND "and" AND "d""#,
+         "'near' & 'a' & 'b' & 'not' & 'c' & 'and' & 'd'"),
+        ("col:x ^y", #""col x" AND "y""#, "('col' <-> 'x') & 'y'"),
+        ("it's", #""it s""#, "('it' <-> 's')"),
+    ])
+    func compilesToBothEngines(input: String, fts5: String, tsquery: String) throws {
+        let query = try SearchQuery.parse(input)
+        #expect(FTS5Query(query).expression == fts5)
+        #expect(TSQuery(query).expression == tsquery)
+        #expect(FTS5Syntax.error(in: fts5) == nil)
+        #expect(TSQuerySyntax.error(in: tsquery) == nil)
+    }
+
+    @Test func escapesQuotesAndBackslashes() {
+        #expect(FTS5Query.quoted(#"a"b"#) == #""a""b""#)
+        #expect(FTS5Query.quoted(#"a'b\"#) == #""a'b\""#)
+        #expect(TSQuery.quoted(#"it's\"#) == #"'it''s\\'"#)
+        #expect(TSQuery.quoted(#"a"b"#) == #"'a"b'"#)
+        #expect(FTS5Syntax.error(in: FTS5Query.quoted(#"x" OR "y"#)) == nil)
+        #expect(TSQuerySyntax.error(in: TSQuery.quoted(#"x' | 'y\"#)) == nil)
+    }
+
+    @Test func validatorsRejectBrokenExpressions() {
+        for bad in [#""a"#, #""a" AND"#, #"("a""#, #""a" "b""#, "a", #""a" NOT"#, #""a" * *"#, #"() "#] {
+            #expect(FTS5Syntax.error(in: bad) != nil, "\(bad)")
+        }
+        for bad in ["'a", "'a' &", "('a'", "'a' 'b'", "a", "!", "'a':*:*", "''", #"'a\'"#, "'a' <> 'b'"] {
+            #expect(TSQuerySyntax.error(in: bad) != nil, "\(bad)")
+        }
+    }
+}
