@@ -17,6 +17,9 @@ let package = Package(
         .executable(name: "acme-server", targets: ["acme-server"]),
         .library(name: "AcmeServer", targets: ["AcmeServer"]),
     ],
+    traits: [
+        .trait(name: "Kafka", description: "Kafka event bus (AcmeKafka) over librdkafka; needs librdkafka-dev to build."),
+    ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
@@ -55,6 +58,18 @@ let package = Package(
             name: "AcmeEvents",
             dependencies: ["AcmeCore", "AcmeDatabase", sqlKit, logging,
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(
+            name: "CRdKafka",
+            path: "Sources/CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "AcmeKafka",
+            dependencies: ["AcmeEvents", "AcmeCore", logging,
+                           .target(name: "CRdKafka", condition: .when(traits: ["Kafka"]))],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -126,6 +141,11 @@ let package = Package(
         .testTarget(
             name: "AcmeEventsTests",
             dependencies: ["AcmeEvents", "AcmeDatabase"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AcmeKafkaTests",
+            dependencies: ["AcmeKafka", "AcmeEvents"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
