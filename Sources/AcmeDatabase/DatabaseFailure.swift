@@ -7,12 +7,8 @@ public enum DatabaseFailure {
     static func map<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch let error as SQLiteFailure {
-            throw classify(error) ?? error
-        } catch let error as PSQLError {
-            throw classify(error) ?? error
-        } catch where isPoolFailure(error) {
-            throw AcmeError.unavailable()
+        } catch {
+            throw mapped(error)
         }
     }
 

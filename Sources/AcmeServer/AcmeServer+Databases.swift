@@ -22,21 +22,17 @@ extension AcmeServer {
     }
 
     static func connect(_ name: String, config: AcmeConfig, logger: Logger) async throws -> any Database {
-        let timeout = Duration.seconds(config.statementTimeoutSeconds)
-        if let url = config.serviceDatabaseURLs[name] {
-            return try await PostgresDatabasePool.open(
-                name: name, url: url, maxConnections: config.databasePoolSize, statementTimeout: timeout, logger: logger)
+        func postgres(_ url: DatabaseURL, schema: String? = nil) async throws -> any Database {
+            try await PostgresDatabasePool.open(
+                name: name, url: url, schema: schema, maxConnections: config.databasePoolSize,
+                statementTimeout: .seconds(config.statementTimeoutSeconds), logger: logger)
         }
+        if let url = config.serviceDatabaseURLs[name] { return try await postgres(url) }
         if let server = config.databaseURL {
-            if let prefix = config.databaseSchemaPrefix {
-                return try await PostgresDatabasePool.open(
-                    name: name, url: server, schema: "\(prefix)_\(name)", maxConnections: config.databasePoolSize,
-                    statementTimeout: timeout, logger: logger)
-            }
+            if let prefix = config.databaseSchemaPrefix { return try await postgres(server, schema: "\(prefix)_\(name)") }
             let url = server.with(database: "acme_\(name)")
             try await createDatabaseIfMissing(url.database, on: server, logger: logger)
-            return try await PostgresDatabasePool.open(
-                name: name, url: url, maxConnections: config.databasePoolSize, statementTimeout: timeout, logger: logger)
+            return try await postgres(url)
         }
         let path = URL(fileURLWithPath: config.dataDir).appendingPathComponent("\(name).sqlite").path
         return try await SQLiteDatabasePool.open(name: name, path: path, durability: config.sqliteDurability, logger: logger)
@@ -45,16 +41,21 @@ extension AcmeServer {
     /// `CREATE DATABASE` through the server URL's own database (it cannot run inside a transaction).
     static func createDatabaseIfMissing(_ database: String, on server: DatabaseURL, logger: Logger) async throws {
         let admin = try await PostgresDatabasePool.open(name: "admin", url: server, maxConnections: 1, logger: logger)
-        defer { Task { try? await admin.close() } }
-        let exists = try await admin.read { db in
-            try await db.raw("SELECT 1 AS found FROM pg_database WHERE datname = \(bind: database)").first() != nil
-        }
-        guard !exists else { return }
         do {
-            try await admin.read { db in try await db.raw("CREATE DATABASE \(ident: database)").run() }
-            logger.info("database created", metadata: ["database": "\(database)"])
-        } catch AcmeError.conflict {
-            // Another instance created it first.
+            let exists = try await admin.read { db in
+                try await db.raw("SELECT 1 AS found FROM pg_database WHERE datname = \(bind: database)").first() != nil
+            }
+            if !exists {
+                do {
+                    try await admin.read { db in try await db.raw("CREATE DATABASE \(ident: database)").run() }
+                    logger.info("database created", metadata: ["database": "\(database)"])
+                } catch AcmeError.conflict {
+                    // Another instance created it first.
+                }
+            }
+        } catch {
+            try? await admin.close()
+            throw error
         }
         try await admin.close()
     }

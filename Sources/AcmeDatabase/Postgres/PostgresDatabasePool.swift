@@ -86,7 +86,7 @@ public final class PostgresDatabasePool: Database {
     public func read<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await gate.run {
             try await DatabaseFailure.map {
-                try await withConnection { db in try await body(db) }
+                try await withConnection(body)
             }
         }
     }
