@@ -68,7 +68,7 @@ let package = Package(
         ),
         .target(
             name: "AcmeKafka",
-            dependencies: ["AcmeEvents", "AcmeCore", logging,
+            dependencies: ["AcmeEvents", "AcmeCore", "AcmeAvro", logging,
                            .target(name: "CRdKafka", condition: .when(traits: ["Kafka"]))],
             swiftSettings: swiftSettings
         ),
@@ -107,7 +107,8 @@ let package = Package(
         .target(
             name: "AcmeServer",
             dependencies: [
-                "AcmeCore", "AcmeDatabase", "AcmeEvents", "Auth", "User", "Project", "Document", "Gateway", hummingbird, logging,
+                "AcmeCore", "AcmeDatabase", "AcmeEvents", "AcmeKafka", "Auth", "User", "Project", "Document", "Search", "Gateway",
+                hummingbird, logging,
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -119,15 +120,42 @@ let package = Package(
             dependencies: ["AcmeServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Search", swiftSettings: swiftSettings),
+        .target(
+            name: "Search",
+            dependencies: ["AcmeCore", "AcmeDatabase", "AcmeEvents", "User", hummingbird, sqlKit],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "bench-search",
+            dependencies: ["Search", "AcmeDatabase", logging],
+            path: "Benchmarks/bench-search",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "bench-events",
+            dependencies: ["AcmeKafka", "AcmeEvents", "AcmeDatabase", "AcmeCore", logging],
+            path: "Benchmarks/bench-events",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "bench-hello",
             dependencies: [hummingbird],
             path: "Benchmarks/bench-hello",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SearchTests", dependencies: ["Search"], swiftSettings: swiftSettings),
-        .testTarget(name: "AcmeAvroTests", dependencies: ["AcmeAvro"], swiftSettings: swiftSettings),
+        // Shared by the test targets: scratch databases on either backend, a seeded random generator.
+        .target(
+            name: "AcmeTestSupport",
+            dependencies: ["AcmeDatabase", logging],
+            path: "Tests/AcmeTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SearchTests",
+            dependencies: ["Search", "AcmeTestSupport", "AcmeCore", "AcmeDatabase", "AcmeEvents", sqlKit],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "AcmeAvroTests", dependencies: ["AcmeAvro", "AcmeTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AcmeCoreTests",
             dependencies: ["AcmeCore"],
@@ -140,18 +168,18 @@ let package = Package(
         ),
         .testTarget(
             name: "AcmeEventsTests",
-            dependencies: ["AcmeEvents", "AcmeDatabase"],
+            dependencies: ["AcmeEvents", "AcmeDatabase", "AcmeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AcmeKafkaTests",
-            dependencies: ["AcmeKafka", "AcmeEvents"],
+            dependencies: ["AcmeKafka", "AcmeEvents", "AcmeDatabase", "AcmeCore", sqlKit, logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AcmeServerTests",
             dependencies: [
-                "AcmeServer", "Auth", "User", "Gateway", "AcmeCore", "AcmeDatabase",
+                "AcmeServer", "Auth", "User", "Gateway", "AcmeCore", "AcmeDatabase", "AcmeEvents", "AcmeKafka",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),

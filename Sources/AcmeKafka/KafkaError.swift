@@ -8,6 +8,9 @@ public enum KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
     case librdkafka(operation: String, code: Int32, reason: String)
     /// The client was closed.
     case closed
+    /// An event value does not fit its topic's wire format (e.g. its Avro schema), so it cannot be produced,
+    /// or a consumed value cannot be read back.
+    case invalidEvent(topic: String, reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +18,7 @@ public enum KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
         case .clientCreation(let reason): "cannot create Kafka client: \(reason)"
         case .librdkafka(let operation, let code, let reason): "Kafka \(operation) failed: \(reason) (\(code))"
         case .closed: "the Kafka client is closed"
+        case .invalidEvent(let topic, let reason): "invalid event on \(topic): \(reason)"
         }
     }
 }

@@ -2,6 +2,7 @@
 import AcmeEvents
 import CRdKafka
 import Logging
+import Synchronization
 
 /// The event bus on Kafka: the same `EventBus` as the embedded `LocalEventLog`, so the outbox relay and
 /// the consumer services run on either unchanged.
@@ -10,19 +11,71 @@ import Logging
 /// whole batch with acks=all); each `consumer(group:topics:)` is a member of a Kafka consumer group with
 /// a librdkafka consumer of its own. Call `close()` when done: it delivers what is queued and frees the
 /// producer's poller thread.
+///
+/// Values are JSON envelopes on both sides of the bus; `wireFormat` decides how they travel (by default
+/// Avro container files on the topics with a schema in `schemas/`, see `AvroWireFormat`).
 public final class KafkaEventBus: EventBus {
     public let configuration: KafkaConfiguration
-    private let producer: KafkaProducer
+    public let wireFormat: any EventWireFormat
+    /// Replaced when librdkafka raises a fatal error (see `publish`).
+    private let producers: Mutex<KafkaProducer>
     private let logger: Logger
 
-    public init(configuration: KafkaConfiguration, logger: Logger) throws {
+    /// - Parameter wireFormat: nil for `AvroWireFormat.platform()`.
+    public init(configuration: KafkaConfiguration, wireFormat: (any EventWireFormat)? = nil, logger: Logger) throws {
         self.configuration = configuration
+        self.wireFormat = try wireFormat ?? AvroWireFormat.platform()
         self.logger = logger
-        producer = try KafkaProducer(configuration: configuration)
+        producers = Mutex(try KafkaProducer(configuration: configuration))
     }
 
+    private var producer: KafkaProducer { producers.withLock { $0 } }
+
+    /// Encodes every value first, so an event that does not fit its schema fails the whole batch before any
+    /// of it is produced (the outbox relay then keeps the batch and reports the error).
     public func publish(_ events: [OutgoingEvent]) async throws {
-        try await producer.publish(events)
+        let format = wireFormat
+        let encoded = try events.map { event throws(KafkaError) in
+            var event = event
+            event.value = try format.encode(event.value, topic: event.topic)
+            return event
+        }
+        let producer = self.producer
+        do {
+            try await producer.publish(encoded)
+        } catch {
+            await replaceIfBroken(producer, after: error)
+            throw error
+        }
+    }
+
+    /// After a fatal error, or once the broker fenced the producer (tansu does after it rejected a record:
+    /// every later send then fails with PRODUCER_FENCED, which librdkafka reports per message, not as
+    /// fatal), every send of this producer would fail and the outbox relays would retry forever. So the
+    /// failed batch fails, and the caller's retry goes through a new producer.
+    private func replaceIfBroken(_ failed: KafkaProducer, after error: any Error) async {
+        var fenced: KafkaError?
+        if case KafkaError.librdkafka(_, let code, _) = error,
+           code == RD_KAFKA_RESP_ERR_PRODUCER_FENCED.rawValue || code == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH.rawValue {
+            fenced = error as? KafkaError
+        }
+        guard let fatal = failed.fatalError ?? fenced else { return }
+        let replaced: Bool
+        do {
+            let fresh = try KafkaProducer(configuration: configuration)
+            replaced = producers.withLock { current in
+                guard current === failed else { return false }
+                current = fresh
+                return true
+            }
+            if !replaced { await fresh.close() }
+        } catch {
+            logger.error("cannot replace the failed Kafka producer", metadata: ["error": "\(error)"])
+            return
+        }
+        guard replaced else { return }
+        logger.error("Kafka producer unusable; replaced it", metadata: ["error": "\(fatal)"])
+        await failed.close(timeout: .zero)
     }
 
     public func consumer(group: String, topics: [Topic]) async throws -> any EventConsumer {
@@ -31,7 +84,16 @@ public final class KafkaEventBus: EventBus {
 
     /// The same member as `consumer(group:topics:)`, with Kafka's extras (pause, resume, assignment).
     public func kafkaConsumer(group: String, topics: [Topic]) async throws -> KafkaEventConsumer {
-        try await KafkaEventConsumer(configuration: configuration, group: group, topics: topics, logger: logger)
+        try await KafkaEventConsumer(configuration: configuration, subscription: .group(group, topics),
+                                     wireFormat: wireFormat, logger: logger)
+    }
+
+    /// A reader of every partition of `topic` outside any consumer group, from the end of each partition or
+    /// from the beginning (`acme-server events tail`). It never commits, so no group is disturbed; `commit`
+    /// does nothing.
+    public func reader(topic: Topic, fromBeginning: Bool, timeout: Duration = .seconds(10)) async throws -> KafkaEventConsumer {
+        try await KafkaEventConsumer(configuration: configuration, subscription: .partitions(topic, fromBeginning: fromBeginning, timeout: timeout),
+                                     wireFormat: wireFormat, logger: logger)
     }
 
     /// Creates topics that do not exist yet (existing ones are left as they are). For tests and operations.

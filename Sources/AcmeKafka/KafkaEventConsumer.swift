@@ -14,34 +14,70 @@ import Synchronization
 public final class KafkaEventConsumer: EventConsumer {
     private let client: ConsumerClient
     private let worker: BlockingWorker
+    private let wireFormat: any EventWireFormat
+    private let logger: Logger
 
-    init(configuration: KafkaConfiguration, group: String, topics: [Topic], logger: Logger) async throws {
-        let worker = BlockingWorker(name: "kafka-consumer-\(group)")
+    /// What a consumer reads: as a member of a group (committed offsets, partitions shared with the other
+    /// members), or every partition of one topic outside any group, from its end or its beginning.
+    enum Subscription: Sendable {
+        case group(String, [Topic])
+        case partitions(Topic, fromBeginning: Bool, timeout: Duration)
+
+        var name: String {
+            switch self {
+            case .group(let group, _): group
+            case .partitions(let topic, _, _): "reader-\(topic.rawValue)"
+            }
+        }
+    }
+
+    init(configuration: KafkaConfiguration, subscription: Subscription, wireFormat: any EventWireFormat, logger: Logger) async throws {
+        let worker = BlockingWorker(name: "kafka-consumer-\(subscription.name)")
         do {
             client = try await worker.run {
-                try ConsumerClient(configuration: configuration, group: group, topics: topics, logger: logger)
+                try ConsumerClient(configuration: configuration, subscription: subscription, logger: logger)
             }
         } catch {
             worker.stop {}
             throw error
         }
         self.worker = worker
+        self.wireFormat = wireFormat
+        self.logger = logger
     }
 
     /// Up to `max` events, waiting up to `timeout` for the first; a cancelled task gets what has arrived.
+    ///
+    /// Values come back as the JSON envelopes they were published as. A value that its topic's wire format
+    /// cannot read is handed on as it is, with a warning: the consumer's handler then fails on it and
+    /// `EventConsumerService` sends it, original bytes and all, to the dead-letter topic, instead of every
+    /// poll failing on the same record and blocking its partition.
     public func poll(max: Int, timeout: Duration) async throws -> [ConsumedEvent] {
         let cancelled = Flag()
         let client = self.client
-        return try await withTaskCancellationHandler {
+        var events = try await withTaskCancellationHandler {
             try await worker.run { try client.poll(max: max, timeout: timeout, cancelled: cancelled) }
         } onCancel: {
             cancelled.set()
         }
+        for index in events.indices {
+            do {
+                events[index].value = try wireFormat.decode(events[index].value, topic: events[index].topic)
+            } catch {
+                logger.warning("undecodable Kafka event handed on as it is", metadata: [
+                    "topic": "\(events[index].topic)", "partition": "\(events[index].partition)",
+                    "offset": "\(events[index].offset)", "error": "\(error)",
+                ])
+            }
+        }
+        return events
     }
 
     /// Commits, for each partition, the offset after the last of these events (synchronously, so it is
-    /// stored when this returns). Partitions this member no longer owns are left to their new owner.
+    /// stored when this returns). Partitions this member no longer owns are left to their new owner; a
+    /// reader outside any group commits nothing.
     public func commit(_ events: [ConsumedEvent]) async throws {
+        guard client.isGroupMember else { return }
         var next: [TopicPartition: Int64] = [:]
         for event in events {
             let slot = TopicPartition(topic: event.topic, partition: event.partition)
@@ -82,12 +118,25 @@ public final class KafkaEventConsumer: EventConsumer {
 /// The librdkafka consumer; used only on its member's worker thread.
 final class ConsumerClient: @unchecked Sendable {
     let rebalance = RebalanceState()
+    /// False for a reader outside any group, which never commits.
+    let isGroupMember: Bool
+    private let group: String
     private let logger: Logger
     private var handle: OpaquePointer?
     private var topicNames: [OpaquePointer: Topic] = [:]
 
-    init(configuration: KafkaConfiguration, group: String, topics: [Topic], logger: Logger) throws {
+    init(configuration: KafkaConfiguration, subscription: KafkaEventConsumer.Subscription, logger: Logger) throws {
         self.logger = logger
+        switch subscription {
+        case .group(let group, _):
+            isGroupMember = true
+            self.group = group
+        case .partitions:
+            // librdkafka needs a group id even to assign partitions by hand; this one never joins a group
+            // (nothing subscribes) and never commits.
+            isGroupMember = false
+            self.group = "acme-reader-\(UInt64.random(in: 0...UInt64.max))"
+        }
         let conf = try RdKafka.configuration(configuration.consumerProperties(group: group))
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(rebalance).toOpaque())
         rd_kafka_conf_set_rebalance_cb(conf) { handle, code, partitions, opaque in
@@ -98,9 +147,23 @@ final class ConsumerClient: @unchecked Sendable {
         self.handle = handle
         // Rebalances, errors and messages all come from the consumer queue, served by rd_kafka_consumer_poll.
         rd_kafka_poll_set_consumer(handle)
-        let list = RdKafka.partitionList(topics.map { (TopicPartition(topic: $0, partition: Int(RD_KAFKA_PARTITION_UA)), offset: 0) })
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        try RdKafka.check("subscribe", rd_kafka_subscribe(handle, list))
+        do {
+            switch subscription {
+            case .group(_, let topics):
+                let list = RdKafka.partitionList(topics.map { (TopicPartition(topic: $0, partition: Int(RD_KAFKA_PARTITION_UA)), offset: 0) })
+                defer { rd_kafka_topic_partition_list_destroy(list) }
+                try RdKafka.check("subscribe", rd_kafka_subscribe(handle, list))
+            case .partitions(let topic, let fromBeginning, let timeout):
+                let count = try RdKafka.partitionCount(handle, topic, timeout: timeout)
+                let start = Int64(fromBeginning ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END)
+                let list = RdKafka.partitionList((0..<count).map { (TopicPartition(topic: topic, partition: $0), offset: start) })
+                defer { rd_kafka_topic_partition_list_destroy(list) }
+                try RdKafka.check("assign", rd_kafka_assign(handle, list))
+            }
+        } catch {
+            close()
+            throw error
+        }
     }
 
     func poll(max: Int, timeout: Duration, cancelled: Flag) throws -> [ConsumedEvent] {

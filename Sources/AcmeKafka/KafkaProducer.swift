@@ -65,6 +65,15 @@ final class KafkaProducer: @unchecked Sendable {
         }
     }
 
+    /// librdkafka's fatal error, if it raised one: the idempotent producer can no longer guarantee order
+    /// or no duplicates (e.g. it was fenced), and every later send fails. Only a new producer recovers.
+    var fatalError: KafkaError? {
+        var reason = [CChar](repeating: 0, count: 512)
+        let code = rd_kafka_fatal_error(handle, &reason, reason.count)
+        guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
+        return .librdkafka(operation: "produce (fatal)", code: code.rawValue, reason: RdKafka.string(reason))
+    }
+
     /// Delivers what is queued (up to `timeout`), fails the rest, stops the poller thread and destroys the
     /// handle. Until then the poller thread keeps the producer alive, so every producer must be closed.
     func close(timeout: Duration = .seconds(10)) async {

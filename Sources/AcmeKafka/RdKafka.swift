@@ -62,6 +62,23 @@ enum RdKafka {
         }
     }
 
+    /// How many partitions `topic` has, from the broker's metadata; fails if the topic does not exist.
+    static func partitionCount(_ handle: OpaquePointer, _ topic: Topic, timeout: Duration) throws -> Int {
+        guard let rkt = rd_kafka_topic_new(handle, topic.rawValue, nil) else {
+            throw error("metadata", rd_kafka_last_error())
+        }
+        defer { rd_kafka_topic_destroy(rkt) }
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        try check("metadata", rd_kafka_metadata(handle, 0, rkt, &metadata, millis(timeout)))
+        defer { rd_kafka_metadata_destroy(metadata) }
+        guard let metadata, metadata.pointee.topic_cnt == 1, let entry = metadata.pointee.topics?.pointee else {
+            throw error("metadata", RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC)
+        }
+        try check("metadata of \(topic)", entry.err)
+        guard entry.partition_cnt > 0 else { throw error("metadata of \(topic)", RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) }
+        return Int(entry.partition_cnt)
+    }
+
     static func string(_ buffer: [CChar]) -> String {
         String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }

@@ -23,8 +23,11 @@ public struct AcmeConfig: Sendable {
     public var corsOrigins: [String] = []
     /// `full` fsyncs every commit; `normal` trades the last commits on power loss for write speed.
     public var sqliteDurability: SQLiteDatabasePool.Durability = .full
-    /// Partitions per topic on the embedded event log.
+    /// Partitions per topic on the embedded event log, and of the topics created on Kafka.
     public var eventPartitions = 3
+    /// The embedded log (default) or Kafka: `event.bus` (`embedded` or `kafka://host:port[,host:port]`),
+    /// else `kafka.brokers` (`host:port[,host:port]`) if set.
+    public var eventBus: EventBusSetting = .embedded
     /// Base64 AES-256 key that seals stored secrets (TOTP seeds, signing keys). When unset, the embedded
     /// server creates one in `<dataDir>/secrets.key` (mode 0600); production passes it from a secret store.
     public var secretsKey: String?
@@ -42,7 +45,8 @@ public struct AcmeConfig: Sendable {
     /// a database each.
     public var databaseSchemaPrefix: String?
 
-    public static let services = ["events", "user", "auth", "project", "document"]
+    /// The databases that can have their own URL: one per service, and the embedded event log's.
+    public static var services: [String] { AcmeServer.serviceMigrations.map(\.name) }
 
     public init() {}
 
@@ -68,6 +72,11 @@ public struct AcmeConfig: Sendable {
         }
         sqliteDurability = parsedDurability
         eventPartitions = reader.int(forKey: "event.partitions", default: eventPartitions)
+        if let bus = reader.string(forKey: "event.bus") {
+            eventBus = try EventBusSetting(parsing: bus)
+        } else if let brokers = reader.string(forKey: "kafka.brokers") {
+            eventBus = .kafka(brokers: try EventBusSetting.brokers(brokers))
+        }
         secretsKey = reader.string(forKey: "secrets.key", isSecret: true)
         do {
             if let url = reader.string(forKey: "database.url", isSecret: true) { databaseURL = try DatabaseURL(url) }
@@ -99,12 +108,15 @@ public struct AcmeConfig: Sendable {
     }
 }
 
-public enum ConfigError: Error, CustomStringConvertible {
+public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case invalid(String, String, String)
+    /// Kafka was asked for, but this binary was built without the `Kafka` trait (and so without librdkafka).
+    case kafkaUnsupported
 
     public var description: String {
         switch self {
         case .invalid(let setting, let value, let allowed): "invalid \(setting) '\(value)'; expected \(allowed)"
+        case .kafkaUnsupported: "this build has no Kafka support; build with --traits Kafka"
         }
     }
 }

@@ -8,6 +8,7 @@ import Gateway
 import Hummingbird
 import Logging
 import Project
+import Search
 import ServiceLifecycle
 import User
 
@@ -24,7 +25,9 @@ public enum AcmeServer {
         public var users: UserService
         public var projects: ProjectService
         public var documents: DocumentService
-        public var eventLog: LocalEventLog
+        public var search: SearchService
+        /// The event bus: the embedded log, or Kafka when configured.
+        public var eventLog: any EventBus
     }
 
     public static func buildApplication(_ config: AcmeConfig, clock: any WallClock = SystemWallClock(), logger: Logger? = nil) async throws -> App {
@@ -43,7 +46,8 @@ public enum AcmeServer {
                 opened.append(try await open(name, config: config, migrations: migrations, logger: logger))
             }
             return try await assemble(
-                config, databases: Databases(events: opened[0], user: opened[1], auth: opened[2], project: opened[3], document: opened[4]),
+                config, databases: Databases(
+                    events: opened[0], user: opened[1], auth: opened[2], project: opened[3], document: opened[4], search: opened[5]),
                 clock: clock, logger: logger)
         } catch {
             // SQLite connections must be closed explicitly, also when start-up fails halfway.
@@ -55,7 +59,7 @@ public enum AcmeServer {
     /// Each database (a service's, and the embedded event log's) with its migrations, in opening order.
     public static let serviceMigrations: [(name: String, migrations: [any Migration])] = [
         ("events", LocalEventLog.migrations), ("user", UserService.migrations), ("auth", AuthService.migrations),
-        ("project", ProjectService.migrations), ("document", DocumentService.migrations),
+        ("project", ProjectService.migrations), ("document", DocumentService.migrations), ("search", SearchService.migrations),
     ]
 
     /// `acme-server migrate`: applies pending migrations of every database; returns what it applied.
@@ -94,14 +98,15 @@ public enum AcmeServer {
         var auth: any Database
         var project: any Database
         var document: any Database
+        var search: any Database
 
         var all: [(name: String, database: any Database)] {
-            [("events", events), ("user", user), ("auth", auth), ("project", project), ("document", document)]
+            [("events", events), ("user", user), ("auth", auth), ("project", project), ("document", document), ("search", search)]
         }
     }
 
     static func assemble(_ config: AcmeConfig, databases: Databases, clock: any WallClock, logger: Logger) async throws -> Built {
-        let bus = LocalEventLog(database: databases.events, partitionCount: config.eventPartitions)
+        let bus = try await eventBus(config, events: databases.events, logger: logger)
         let userOutbox = Outbox(database: databases.user, clock: clock)
         let users = UserService(outbox: userOutbox, clock: clock, logger: logger)
         var authSettings = AuthService.Settings()
@@ -114,6 +119,8 @@ public enum AcmeServer {
         let projects = ProjectService(outbox: projectOutbox, users: users, clock: clock, logger: logger)
         let documentOutbox = Outbox(database: databases.document, clock: clock)
         let documents = DocumentService(outbox: documentOutbox, projects: projects, clock: clock, logger: logger)
+        let searchIndex = try await SearchService.index(on: databases.search)
+        let search = SearchService(index: searchIndex, users: users, logger: logger)
 
         let router = Router(context: AcmeRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
@@ -135,13 +142,15 @@ public enum AcmeServer {
         users.addRoutes(to: routes)
         projects.addRoutes(to: routes)
         documents.addRoutes(to: routes)
+        search.addRoutes(to: routes)
 
-        var services: [any Service] = [DatabaseCloser(databases: databases.all.map(\.database))]
+        var services: [any Service] = [DatabaseCloser(databases: databases.all.map(\.database)), EventBusCloser(bus: bus)]
         for outbox in [authOutbox, userOutbox, projectOutbox, documentOutbox] {
             services.append(OutboxRelay(outbox: outbox, bus: bus, logger: logger))
         }
         services.append(contentsOf: users.consumers(bus: bus) as [any Service])
         services.append(contentsOf: projects.consumers(bus: bus) as [any Service])
+        services.append(SearchIndexer(index: searchIndex, logger: logger).consumer(bus: bus))
         services.append(contentsOf: auth.backgroundServices)
 
         let app = Application(
@@ -149,7 +158,7 @@ public enum AcmeServer {
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "acme"),
             services: services,
             logger: logger)
-        return Built(app: app, routes: routes.routes, auth: auth, users: users, projects: projects, documents: documents, eventLog: bus)
+        return Built(app: app, routes: routes.routes, auth: auth, users: users, projects: projects, documents: documents, search: search, eventLog: bus)
     }
 
     /// The configured secrets key, or the data directory's own key file (created on first start).

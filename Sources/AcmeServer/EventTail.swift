@@ -22,8 +22,11 @@ public struct EventTail: Sendable {
         self.maxEvents = maxEvents
     }
 
-    /// Opens the event log `config` names and hands each line to `output`.
+    /// Opens the event bus `config` names (the embedded log or Kafka) and hands each line to `output`.
     public func run(_ config: AcmeConfig, logger: Logger, output: (String) -> Void) async throws {
+        if case .kafka(let brokers) = config.eventBus {
+            return try await run(kafkaBrokers: brokers, logger: logger, output: output)
+        }
         let database = try await AcmeServer.connect("events", config: config, logger: logger)
         do {
             try await run(on: LocalEventLog(database: database, partitionCount: config.eventPartitions), output: output)

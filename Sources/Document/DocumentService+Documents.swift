@@ -203,7 +203,7 @@ extension DocumentService {
             try await events.emit(
                 DocumentCreated(
                     projectId: document.projectId, documentId: subject, title: document.title, tags: document.tags,
-                    version: version, size: document.size),
+                    version: version, size: document.size, body: DocumentEvents.excerpt(document.body)),
                 subject: subject, subjectVersion: version, orgId: orgId, actor: actor, request: request)
         case .updated:
             try await events.emit(
@@ -211,7 +211,7 @@ extension DocumentService {
                     projectId: document.projectId, documentId: subject, title: document.title, tags: document.tags,
                     version: version, size: document.size, titleChanged: revision.titleChanged, tagsChanged: revision.tagsChanged,
                     bodyChanged: revision.bodyChanged, addedLines: revision.addedLines, removedLines: revision.removedLines,
-                    restoredFrom: revision.restoredFrom),
+                    restoredFrom: revision.restoredFrom, body: DocumentEvents.excerpt(document.body)),
                 subject: subject, subjectVersion: version, orgId: orgId, actor: actor, request: request)
         case .deleted:
             try await events.emit(
@@ -219,7 +219,9 @@ extension DocumentService {
                 subject: subject, subjectVersion: version, orgId: orgId, actor: actor, request: request)
         case .restored:
             try await events.emit(
-                DocumentRestored(projectId: document.projectId, documentId: subject, title: document.title, tags: document.tags, version: version),
+                DocumentRestored(
+                    projectId: document.projectId, documentId: subject, title: document.title, tags: document.tags, version: version,
+                    body: DocumentEvents.excerpt(document.body)),
                 subject: subject, subjectVersion: version, orgId: orgId, actor: actor, request: request)
         }
     }

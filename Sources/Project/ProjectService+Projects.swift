@@ -74,7 +74,9 @@ extension ProjectService {
                 }
                 try await store.setMember(projectId: project.id, userId: principal.userId, role: .admin, at: events.now, on: db)
                 try await events.emit(
-                    ProjectCreated(projectId: project.id, name: name, key: project.key, visibility: project.visibility),
+                    ProjectCreated(
+                        projectId: project.id, name: name, key: project.key, visibility: project.visibility,
+                        description: project.description),
                     subject: project.id, subjectVersion: 1, orgId: orgId, actor: principal.userId, request: request)
                 var current = project
                 try await store.touch(&current, at: events.now, on: db)

@@ -18,7 +18,7 @@ struct AcmeServerCommand: AsyncParsableCommand {
             {"port": 8080, "data": {"dir": "/var/lib/acme"}}), then the defaults. A service can have its own \
             PostgreSQL database with ACME_<SERVICE>_DATABASE_URL (e.g. ACME_AUTH_DATABASE_URL).
             """,
-        subcommands: [Migrate.self, Events.self])
+        subcommands: [Migrate.self, Events.self, SearchCommand.self])
 
     @OptionGroup var options: ServerOptions
 
@@ -92,6 +92,25 @@ struct Events: AsyncParsableCommand {
     }
 }
 
+/// `acme-server search reindex`
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search", abstract: "Maintain the search index.", subcommands: [Reindex.self])
+
+    struct Reindex: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild the search index from the retained event log (a running server keeps serving).")
+        @OptionGroup var options: ServerOptions
+
+        func run() async throws {
+            let settings = try await options.settings()
+            LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: .warning) }
+            let read = try await AcmeServer.reindexSearch(settings, logger: Logger(label: "acme-search"))
+            print("search index rebuilt from \(read) events")
+        }
+    }
+}
+
 /// Every setting as a flag; unset flags fall through to the environment, the file and the defaults.
 struct ServerOptions: ParsableArguments {
     @Option(help: "Address to listen on. [env: ACME_HOST] (default: 127.0.0.1)")
@@ -136,8 +155,11 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "SQLite commit durability: full (fsync every commit) or normal. [env: ACME_SQLITE_DURABILITY] (default: full)")
     var sqliteDurability: String?
 
-    @Option(help: "Partitions per topic on the embedded event log, 1–64. [env: ACME_EVENT_PARTITIONS] (default: 3)")
+    @Option(help: "Partitions per topic on the embedded event log (and of topics created on Kafka), 1–64. [env: ACME_EVENT_PARTITIONS] (default: 3)")
     var eventPartitions: Int?
+
+    @Option(help: "Event bus: embedded, or kafka://host:port[,host:port] (needs a build with --traits Kafka); ACME_KAFKA_BROKERS=host:port[,host:port] also selects Kafka. [env: ACME_EVENT_BUS] (default: embedded)")
+    var eventBus: String?
 
     @Option(help: "Base64 AES-256 key sealing stored secrets; default: a key file in the data directory. [env: ACME_SECRETS_KEY]")
     var secretsKey: String?
@@ -178,6 +200,7 @@ struct ServerOptions: ParsableArguments {
         set("cors.origins", corsOrigins.map { .stringArray($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) })
         set("sqlite.durability", sqliteDurability.map { .string($0) })
         set("event.partitions", eventPartitions.map { .int($0) })
+        set("event.bus", eventBus.map { .string($0) })
         set("secrets.key", secretsKey.map { .string($0) }, secret: true)
         return values
     }

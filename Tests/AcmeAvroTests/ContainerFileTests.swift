@@ -1,3 +1,4 @@
+import AcmeTestSupport
 import Testing
 @testable import AcmeAvro
 
@@ -77,7 +78,7 @@ import Testing
             } catch {}
         }
         #expect(validCuts.count == 1)
-        var random = SplitMix64(seed: 7)
+        var random = SeededGenerator(seed: 7)
         for _ in 0..<2000 {
             var corrupt = bytes
             corrupt[random.next(below: corrupt.count)] = UInt8(truncatingIfNeeded: random.next())

@@ -1,3 +1,4 @@
+import AcmeTestSupport
 import Testing
 @testable import AcmeAvro
 
@@ -88,7 +89,7 @@ import Testing
         let schema = try AvroSchema(parsing: Self.eventSchema)
         let valid = try AvroEncoder(schema: schema).encode(Self.eventValue)
         let decoder = try AvroDecoder(schema: schema)
-        var random = SplitMix64(seed: 0xAC3E)
+        var random = SeededGenerator(seed: 0xAC3E)
         for _ in 0..<5000 {
             var bytes = valid
             for _ in 0...random.next(below: 4) {
@@ -105,18 +106,4 @@ import Testing
             _ = try? decoder.decode(bytes)
         }
     }
-}
-
-/// A small deterministic generator, so fuzz runs are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

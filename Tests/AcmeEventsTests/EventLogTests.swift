@@ -1,3 +1,4 @@
+import AcmeTestSupport
 import AcmeCore
 import AcmeDatabase
 @testable import AcmeEvents
@@ -6,50 +7,6 @@ import Logging
 import SQLKit
 import Synchronization
 import Testing
-
-/// Databases for one test: SQLite files in a temporary directory, or schemas of their own in the PostgreSQL
-/// database named by ACME_TEST_DATABASE_URL (scripts/test runs the suite both ways). `close()` closes them
-/// and removes their data; `close(keepData: true)` only closes them, to test a restart.
-final class Scratch: @unchecked Sendable {
-    static let postgresURL: DatabaseURL? = ProcessInfo.processInfo.environment["ACME_TEST_DATABASE_URL"].flatMap { try? DatabaseURL($0) }
-
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("acme-events-\(UUID().uuidString)").path
-    let schemaPrefix = "scratch_" + UUID().uuidString.prefix(8).lowercased()
-    var opened: [(name: String, database: any Database)] = []
-    let logger = Logger(label: "test")
-
-    func open(_ name: String, migrations: [any Migration]) async throws -> any Database {
-        let database: any Database
-        if let url = Self.postgresURL {
-            database = try await PostgresDatabasePool.open(name: name, url: url, schema: "\(schemaPrefix)_\(name)", maxConnections: 4, logger: logger)
-        } else {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            database = try await SQLiteDatabasePool.open(name: name, path: "\(directory)/\(name).sqlite", durability: .normal, logger: logger)
-        }
-        opened.append((name, database))
-        try await Migrator(database: database, migrations: migrations, logger: logger).migrate()
-        return database
-    }
-
-    func close(keepData: Bool = false) async {
-        for (name, database) in opened {
-            if !keepData, Self.postgresURL != nil {
-                try? await database.read { db in try await db.raw("DROP SCHEMA IF EXISTS \(ident: "\(self.schemaPrefix)_\(name)") CASCADE").run() }
-            }
-            try? await database.close()
-        }
-        opened.removeAll()
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
-}
-
-/// A one-way switch tasks can share.
-final class Flag: Sendable {
-    private let value = Atomic<Bool>(false)
-    func set() { value.store(true, ordering: .releasing) }
-    var isSet: Bool { value.load(ordering: .acquiring) }
-}
 
 func event(_ topic: Topic = .usersEvents, key: String, _ text: String) -> OutgoingEvent {
     OutgoingEvent(topic: topic, key: key, value: Array(text.utf8))

@@ -147,8 +147,8 @@ enum KafkaTestBroker {
     }
 }
 
-func withBus(_ body: (KafkaEventBus) async throws -> Void) async throws {
-    let bus = try KafkaEventBus(configuration: KafkaTestBroker.configuration, logger: Logger(label: "kafka-test"))
+func withBus(wireFormat: (any EventWireFormat)? = nil, _ body: (KafkaEventBus) async throws -> Void) async throws {
+    let bus = try KafkaEventBus(configuration: KafkaTestBroker.configuration, wireFormat: wireFormat, logger: Logger(label: "kafka-test"))
     do {
         try await body(bus)
     } catch {
@@ -164,13 +164,14 @@ func newTopic(_ bus: KafkaEventBus, partitions: Int) async throws -> Topic {
     return topic
 }
 
-/// Polls until `count` events arrived; fails after `timeout`.
-func collect(_ consumer: any EventConsumer, count: Int, timeout: Duration = .seconds(30)) async throws -> [ConsumedEvent] {
+/// Polls until `count` events (that `matching` accepts) arrived; fails after `timeout`.
+func collect(_ consumer: any EventConsumer, count: Int, timeout: Duration = .seconds(30),
+             matching: (ConsumedEvent) -> Bool = { _ in true }) async throws -> [ConsumedEvent] {
     let deadline = ContinuousClock.now + timeout
     var events: [ConsumedEvent] = []
     while events.count < count {
         try #require(ContinuousClock.now < deadline, "received only \(events.count) of \(count) events")
-        events += try await consumer.poll(max: count - events.count, timeout: .milliseconds(500))
+        events += try await consumer.poll(max: count - events.count, timeout: .milliseconds(500)).filter(matching)
     }
     return events
 }

@@ -588,13 +588,22 @@ import Testing
                 var version: Int64?
                 var commentId: String?
                 var authorId: String?
+                var body: String?
             }
             let payloads = try events.map { try EventCodec.decode(Payload.self, from: $0.2).payload }
             #expect(payloads.allSatisfy { $0.projectId == team.project && $0.documentId == id })
             #expect(payloads[1].title == "Evented" && payloads[1].tags == ["t"] && payloads[1].version == 2)
             #expect(payloads[4].commentId == commentId && payloads[4].authorId == team.editor.id)
-            // Bodies stay out of events.
-            #expect(events.allSatisfy { !String(decoding: $0.2, as: UTF8.self).contains("secret body") && !String(decoding: $0.2, as: UTF8.self).contains("hidden") })
+            // Document events carry the body (what Search indexes); deletions and comment events do not.
+            #expect(payloads.map(\.body) == ["secret body", "secret body\nmore", nil, "secret body\nmore", nil])
+            #expect(events.allSatisfy { !String(decoding: $0.2, as: UTF8.self).contains("hidden") })
+            // Audit entries record the change, never the content.
+            let audit = try await EventEmissionTests.collect(app, topics: [.auditLog]) { headers in
+                headers.filter { $0.subject == id }.count >= expected.count
+            }
+            let entries = audit.filter { $0.1.subject == id }
+            #expect(entries.count == expected.count)
+            #expect(entries.allSatisfy { !String(decoding: $0.2, as: UTF8.self).contains("secret body") })
         }
     }
 }

@@ -39,7 +39,7 @@ import Testing
             let ready = try await app.request(.get, "/health/ready")
             #expect(ready.status == .ok)
             let checks = try #require(try ready.object()["checks"] as? [String: String])
-            #expect(checks == ["auth": "ok", "user": "ok", "events": "ok", "project": "ok", "document": "ok"])
+            #expect(checks == ["auth": "ok", "user": "ok", "events": "ok", "project": "ok", "document": "ok", "search": "ok"])
             #expect(ready.headers[.init("X-Content-Type-Options")!] == "nosniff")
         }
     }

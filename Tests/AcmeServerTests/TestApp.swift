@@ -18,7 +18,7 @@ struct TestApp {
     let client: any TestClientProtocol
     let routes: [RouteRecorder.Route]
     let auth: AuthService
-    let eventLog: LocalEventLog
+    let eventLog: any EventBus
     let clock: ManualWallClock
     let dataDir: String
     /// On PostgreSQL: this run's schemas are `<prefix>_<service>`.

@@ -1,3 +1,4 @@
+import AcmeTestSupport
 import Testing
 
 @testable import Search

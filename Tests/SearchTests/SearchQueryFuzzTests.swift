@@ -1,3 +1,4 @@
+import AcmeTestSupport
 import Foundation
 import Testing
 

@@ -5,21 +5,38 @@ import ServiceLifecycle
 ///
 /// A handler failure is retried with backoff; an event that still fails after `maxAttempts` is published
 /// to `<topic>.dlq` (with the error) and skipped, so one poison event cannot block its partition.
+///
+/// A batch handler gets each poll's events at once (one transaction for many events); when a batch fails,
+/// its events are applied one by one as one-event batches, with the same retries, so a poison event is
+/// isolated. Batch handlers must therefore be idempotent, as every handler already is under at-least-once
+/// delivery.
 public struct EventConsumerService: Service {
     public typealias Handler = @Sendable (ConsumedEvent) async throws -> Void
+    public typealias BatchHandler = @Sendable ([ConsumedEvent]) async throws -> Void
 
     public let bus: any EventBus
     public let group: String
     public let topics: [Topic]
-    public let handler: Handler
     public let logger: Logger
     public var maxAttempts = 5
+    private let handler: Handler
+    private let batchHandler: BatchHandler?
 
     public init(bus: any EventBus, group: String, topics: [Topic], logger: Logger, handler: @escaping Handler) {
         self.bus = bus
         self.group = group
         self.topics = topics
         self.handler = handler
+        self.batchHandler = nil
+        self.logger = logger
+    }
+
+    public init(bus: any EventBus, group: String, topics: [Topic], logger: Logger, batchHandler: @escaping BatchHandler) {
+        self.bus = bus
+        self.group = group
+        self.topics = topics
+        self.handler = { event in try await batchHandler([event]) }
+        self.batchHandler = batchHandler
         self.logger = logger
     }
 
@@ -38,10 +55,21 @@ public struct EventConsumerService: Service {
                 continue
             }
             guard !events.isEmpty else { continue }
-            for event in events { try await apply(event) }
+            try await applyAll(events)
             try await commitRetrying(events, consumer)
         }
         await consumer.close()
+    }
+
+    private func applyAll(_ events: [ConsumedEvent]) async throws {
+        if let batchHandler, events.count > 1 {
+            do {
+                return try await batchHandler(events)
+            } catch {
+                logger.warning("event batch failed; applying its events one by one", metadata: ["group": "\(group)", "error": "\(error)"])
+            }
+        }
+        for event in events { try await apply(event) }
     }
 
     private func apply(_ event: ConsumedEvent) async throws {

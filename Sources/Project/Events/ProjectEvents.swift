@@ -9,6 +9,7 @@ public struct ProjectCreated: DomainEvent, Equatable {
     public var name: String
     public var key: String
     public var visibility: ProjectVisibility
+    public var description: String?
 }
 
 public struct ProjectUpdated: DomainEvent, Equatable {

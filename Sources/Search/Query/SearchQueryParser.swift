@@ -100,6 +100,22 @@ extension SearchQuery {
 
     // MARK: - Words and terms
 
+    enum WordRole { case letter, mark, ignored, separator }
+
+    /// How a scalar takes part in words: letters and digits make them, marks extend them, variation selectors
+    /// are skipped, the rest separates.
+    static func wordRole(of scalar: Unicode.Scalar) -> WordRole {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+            .decimalNumber, .letterNumber, .otherNumber:
+            .letter
+        case .nonspacingMark, .spacingMark:
+            scalar.properties.isVariationSelector ? .ignored : .mark
+        default:
+            .separator
+        }
+    }
+
     private static func words(in scalars: some Sequence<Unicode.Scalar>) -> [String] {
         var words: [String] = []
         var current = String.UnicodeScalarView()
@@ -109,15 +125,12 @@ extension SearchQuery {
             current = String.UnicodeScalarView()
         }
         for scalar in scalars {
-            switch scalar.properties.generalCategory {
-            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-                .decimalNumber, .letterNumber, .otherNumber:
-                current.append(scalar)
-            case .nonspacingMark, .spacingMark:
-                // A mark belongs to the letter before it; alone, or as an emoji variation selector, it is dropped.
-                if !current.isEmpty, !scalar.properties.isVariationSelector { current.append(scalar) }
-            default:
-                flush()
+            switch wordRole(of: scalar) {
+            case .letter: current.append(scalar)
+            // A mark belongs to the letter before it; alone it is dropped.
+            case .mark: if !current.isEmpty { current.append(scalar) }
+            case .ignored: continue
+            case .separator: flush()
             }
         }
         flush()

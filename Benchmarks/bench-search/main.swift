@@ -1,0 +1,128 @@
+import AcmeDatabase
+import Foundation
+import Logging
+import Search
+
+// Indexes a corpus (scripts/search-corpus.py) with one of the two engines and times queries against it.
+//
+//   bench-search CORPUS_DIR [postgres://…]   # SQLite FTS5 in a temporary directory, or PostgreSQL
+//
+// Prints TSV lines: `index<TAB>documents<TAB>seconds<TAB>bytes` and, per query set and concurrency,
+// `query<TAB>set<TAB>concurrency<TAB>queries<TAB>p50 ms<TAB>p99 ms<TAB>queries/s<TAB>mean hits`.
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: bench-search CORPUS_DIR [postgres://…]\n".utf8))
+    exit(2)
+}
+let corpusDirectory = arguments[1]
+let postgres = arguments.count > 2 ? try DatabaseURL(arguments[2]) : nil
+var logger = Logger(label: "bench-search")
+logger.logLevel = .warning
+
+struct CorpusDocument: Decodable {
+    var title: String
+    var body: String
+    var tags: [String]
+}
+
+let org = "org_0000000000000000000000BENC"
+let project = "prj_0000000000000000000000BENC"
+let reader = "usr_0000000000000000000000BENC"
+
+func measure(_ index: any SearchIndex, database: any Database, sizeQuery: () async throws -> Int64) async throws {
+    let lines = try String(contentsOfFile: corpusDirectory + "/corpus.jsonl", encoding: .utf8).split(separator: "\n")
+    let decoder = JSONDecoder()
+    let now = Date()
+    try await index.apply([.project(.init(
+        id: project, orgId: org, name: "Bench", key: "BENCH", description: nil, visibility: "org", version: 1, updatedAt: now))])
+    let started = ContinuousClock.now
+    var batch: [IndexChange] = []
+    for (n, line) in lines.enumerated() {
+        let document = try decoder.decode(CorpusDocument.self, from: Data(line.utf8))
+        batch.append(.document(.init(
+            id: String(format: "doc_%026d", n), orgId: org, projectId: project, title: document.title, body: document.body,
+            tags: document.tags, author: reader, version: 1, updatedAt: now)))
+        if batch.count == 500 {
+            try await index.apply(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+    }
+    if !batch.isEmpty { try await index.apply(batch) }
+    let seconds = (ContinuousClock.now - started) / .seconds(1)
+    print("index\t\(lines.count)\t\(seconds)\t\(try await sizeQuery())")
+
+    let sets = try JSONDecoder().decode([String: [String]].self, from: Data(contentsOf: URL(fileURLWithPath: corpusDirectory + "/queries.json")))
+    let viewer = IndexQuery.Viewer(userId: reader, orgId: org, seesAllProjects: false)
+    for name in ["single term", "two terms", "phrase", "prefix"] {
+        let queries = try sets[name, default: []].map { var r = SearchRequest(query: try SearchQuery.parse($0)); r.limit = 10; return r }
+        for concurrency in [1, 16] {
+            // One warm-up pass, then three timed passes over the set.
+            for request in queries { _ = try await index.search(IndexQuery(request: request, viewer: viewer)) }
+            let work = Array(repeating: queries, count: 3).flatMap { $0 }
+            let wallStart = ContinuousClock.now
+            let results = try await withThrowingTaskGroup(of: [(Double, Int)].self) { group in
+                for worker in 0..<concurrency {
+                    group.addTask {
+                        var timings: [(Double, Int)] = []
+                        for request in work.enumerated().filter({ $0.offset % concurrency == worker }).map(\.element) {
+                            let start = ContinuousClock.now
+                            let result = try await index.search(IndexQuery(request: request, viewer: viewer))
+                            timings.append(((ContinuousClock.now - start) / .milliseconds(1), result.total))
+                        }
+                        return timings
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            let wall = (ContinuousClock.now - wallStart) / .seconds(1)
+            let sorted = results.map(\.0).sorted()
+            let p50 = sorted[sorted.count / 2], p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+            let hits = Double(results.map(\.1).reduce(0, +)) / Double(results.count)
+            print("query\t\(name)\t\(concurrency)\t\(results.count)\t\(p50)\t\(p99)\t\(Double(results.count) / wall)\t\(hits)")
+        }
+    }
+}
+
+func benchPostgres(_ postgres: DatabaseURL) async throws {
+    let schema = "bench_search_\(Int(Date().timeIntervalSince1970))"
+    let database = try await PostgresDatabasePool.open(name: "search", url: postgres, schema: schema, maxConnections: 16, logger: logger)
+    try await Migrator(database: database, migrations: SearchService.migrations, logger: logger).migrate()
+    try await measure(PostgresSearchIndex(database: database), database: database) {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = \(bind: schema) AND c.relkind = 'r'
+                """).first()!.decode(column: "bytes", as: Int64.self)
+        }
+    }
+    try await database.read { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+    try await database.close()
+}
+
+func benchSQLite() async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-search-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let database = try await SQLiteDatabasePool.open(name: "search", path: directory + "/search.sqlite", readers: 16, logger: logger)
+    try await Migrator(database: database, migrations: SearchService.migrations, logger: logger).migrate()
+    try await measure(SQLiteSearchIndex(database: database), database: database) {
+        // The database file and its write-ahead log (not yet checkpointed pages live there).
+        ["", "-wal"].reduce(Int64(0)) { total, suffix in
+            let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/search.sqlite" + suffix)
+            return total + ((attributes?[.size] as? NSNumber)?.int64Value ?? 0)
+        }
+    }
+    try await database.close()
+    // BENCH_SEARCH_KEEP=1 leaves the index for a closer look (its path goes to stderr).
+    if ProcessInfo.processInfo.environment["BENCH_SEARCH_KEEP"] == nil {
+        try? FileManager.default.removeItem(atPath: directory)
+    } else {
+        FileHandle.standardError.write(Data("index kept at \(directory)/search.sqlite\n".utf8))
+    }
+}
+
+if let postgres {
+    try await benchPostgres(postgres)
+} else {
+    try await benchSQLite()
+}

@@ -1,0 +1,258 @@
+import AcmeCore
+import AcmeDatabase
+import SQLKit
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Applies ``IndexChange``s to the index tables, the same on both engines: `search_entries` (one row per
+/// searchable thing; the engine's text index follows it), its tags, and the read models that decide
+/// visibility (projects, project members, org members, user profiles).
+///
+/// Every subject's rows carry the version of the last change applied; an older or equal change is skipped.
+/// A deletion leaves a tombstone (a row with `live = 0` and no text), so a replayed creation cannot bring
+/// the subject back.
+struct IndexWriter: Sendable {
+    /// Called after an entry's text is written, for engines that index it themselves (PostgreSQL).
+    typealias TextHook = @Sendable (_ key: String, _ title: String, _ body: String, _ db: any SQLDatabase) async throws -> Void
+
+    let didWriteText: TextHook?
+
+    func apply(_ change: IndexChange, on db: any SQLDatabase) async throws {
+        switch change {
+        case .document(let state): try await document(state, on: db)
+        case .documentDeleted(let id, let orgId, let version, let at):
+            try await tombstone(key: EntryKey.document(id), kind: .document, id: id, orgId: orgId, version: version, at: at, on: db)
+        case .project(let state): try await project(state, on: db)
+        case .projectDeleted(let id, let orgId, let version, let at):
+            guard try await claimProject(id, orgId: orgId, version: version, on: db) else { return }
+            try await db.update("search_projects").set("live", to: 0).where("project_id", .equal, id).run()
+            try await db.delete(from: "search_project_members").where("project_id", .equal, id).run()
+            try await tombstone(key: EntryKey.project(id), kind: .project, id: id, orgId: orgId, version: version, at: at, on: db)
+        case .projectMember(let projectId, let userId, let member, let version):
+            guard try await claimProject(projectId, orgId: nil, version: version, on: db) else { return }
+            if member {
+                try await db.insert(into: "search_project_members").columns("project_id", "user_id")
+                    .values(SQLBind(projectId), SQLBind(userId)).ignoringConflicts(with: ["project_id", "user_id"]).run()
+            } else {
+                try await db.delete(from: "search_project_members")
+                    .where("project_id", .equal, projectId).where("user_id", .equal, userId).run()
+            }
+        case .user(let id, let name, let email, let version, let at):
+            try await user(id: id, name: name, email: email, version: version, at: at, on: db)
+        case .userDeleted(let id, let version):
+            guard try await claimUser(id, version: version, live: false, on: db) else { return }
+            try await db.update("search_users").set("name", to: "").set("email", to: "").where("user_id", .equal, id).run()
+            try await deleteEntries(["kind": SearchKind.user.rawValue, "id": id], on: db)
+        case .orgMember(let orgId, let userId, let member, let version, let at):
+            try await orgMember(orgId: orgId, userId: userId, member: member, version: version, at: at, on: db)
+        case .orgDeleted(let orgId):
+            try await orgDeleted(orgId, on: db)
+        }
+    }
+
+    func reset(on db: any SQLDatabase) async throws {
+        for table in ["search_tags", "search_entries", "search_project_members", "search_projects", "search_users", "search_orgs"] {
+            try await db.delete(from: table).run()
+        }
+    }
+
+    // MARK: Documents
+
+    private func document(_ state: IndexChange.DocumentState, on db: any SQLDatabase) async throws {
+        let key = EntryKey.document(state.id)
+        let existing = try await entry(key, on: db)
+        if let existing, existing.version >= state.version { return }
+                try await write(
+            Entry(
+                key: key, kind: .document, id: state.id, orgId: state.orgId, projectId: state.projectId, title: state.title,
+                body: state.body, author: state.author ?? existing?.author, updatedAt: state.updatedAt, version: state.version, live: true),
+            exists: existing != nil, on: db)
+        try await db.delete(from: "search_tags").where("entry_key", .equal, key).run()
+        let tags = Set(state.tags)
+        if !tags.isEmpty {
+            var insert = db.insert(into: "search_tags").columns("entry_key", "tag")
+            for tag in tags.sorted() { insert = insert.values(SQLBind(key), SQLBind(tag)) }
+            try await insert.run()
+        }
+    }
+
+    // MARK: Projects
+
+    private func project(_ state: IndexChange.ProjectState, on db: any SQLDatabase) async throws {
+        let row = try await db.select().columns("version", "project_key").from("search_projects")
+            .where("project_id", .equal, state.id).first()
+        let stored = try row.map { (version: try $0.decode(column: "version", as: Int64.self), key: try $0.string("project_key")) }
+        if let stored, stored.version >= state.version { return }
+        let projectKey = state.key ?? stored?.key ?? ""
+        if stored == nil {
+            try await db.insert(into: "search_projects")
+                .columns("project_id", "org_id", "project_key", "visibility", "live", "version")
+                .values(SQLBind(state.id), SQLBind(state.orgId), SQLBind(projectKey), SQLBind(state.visibility), SQLBind(1), SQLBind(state.version))
+                .run()
+        } else {
+            try await db.update("search_projects").set("project_key", to: projectKey).set("visibility", to: state.visibility)
+                .set("version", to: state.version).where("project_id", .equal, state.id).run()
+        }
+        let key = EntryKey.project(state.id)
+        let body = [projectKey, state.description ?? ""].filter { !$0.isEmpty }.joined(separator: "\n")
+        try await write(
+            Entry(
+                key: key, kind: .project, id: state.id, orgId: state.orgId, projectId: state.id, title: state.name,
+                body: body, author: nil, updatedAt: state.updatedAt, version: state.version, live: true),
+            exists: try await entry(key, on: db) != nil, on: db)
+    }
+
+    /// Records `version` as the project's; false if the index already has that version or a later one.
+    /// A project not seen yet (its creation still in flight on another partition) gets a placeholder row.
+    private func claimProject(_ id: String, orgId: String?, version: Int64, on db: any SQLDatabase) async throws -> Bool {
+        let row = try await db.select().column("version").from("search_projects").where("project_id", .equal, id).first()
+        if let row {
+            guard try row.decode(column: "version", as: Int64.self) < version else { return false }
+            try await db.update("search_projects").set("version", to: version).where("project_id", .equal, id).run()
+        } else {
+            try await db.insert(into: "search_projects")
+                .columns("project_id", "org_id", "project_key", "visibility", "live", "version")
+                .values(SQLBind(id), SQLBind(orgId ?? ""), SQLBind(""), SQLBind("private"), SQLBind(0), SQLBind(version))
+                .run()
+        }
+        return true
+    }
+
+    // MARK: Users and org members
+
+    private func user(id: String, name: String, email: String, version: Int64, at: Date, on db: any SQLDatabase) async throws {
+        guard try await claimUser(id, version: version, live: true, on: db) else { return }
+        let (title, body) = (name, email)
+        try await db.update("search_users").set("name", to: title).set("email", to: body).where("user_id", .equal, id).run()
+        let keys = try await db.select().column("entry_key").from("search_entries")
+            .where("kind", .equal, SearchKind.user.rawValue).where("id", .equal, id).all()
+            .map { try $0.string("entry_key") }
+        for key in keys {
+            try await db.update("search_entries").set("title", to: title).set("body", to: body)
+                .set("updated_at", to: at.millis).where("entry_key", .equal, key).run()
+            try await didWriteText?(key, title, body, db)
+        }
+    }
+
+    private func claimUser(_ id: String, version: Int64, live: Bool, on db: any SQLDatabase) async throws -> Bool {
+        let row = try await db.select().column("version").from("search_users").where("user_id", .equal, id).first()
+        if let row {
+            guard try row.decode(column: "version", as: Int64.self) < version else { return false }
+            try await db.update("search_users").set("version", to: version).set("live", to: live ? 1 : 0)
+                .where("user_id", .equal, id).run()
+        } else {
+            try await db.insert(into: "search_users").columns("user_id", "name", "email", "live", "version")
+                .values(SQLBind(id), SQLBind(""), SQLBind(""), SQLBind(live ? 1 : 0), SQLBind(version)).run()
+        }
+        return true
+    }
+
+    private func orgMember(orgId: String, userId: String, member: Bool, version: Int64, at: Date, on db: any SQLDatabase) async throws {
+        let row = try await db.select().column("version").from("search_orgs").where("org_id", .equal, orgId).first()
+        if let row {
+            guard try row.decode(column: "version", as: Int64.self) < version else { return }
+            try await db.update("search_orgs").set("version", to: version).where("org_id", .equal, orgId).run()
+        } else {
+            try await db.insert(into: "search_orgs").columns("org_id", "version").values(SQLBind(orgId), SQLBind(version)).run()
+        }
+        let key = EntryKey.user(userId, in: orgId)
+        guard member else {
+            try await deleteEntries(["entry_key": key], on: db)
+            return
+        }
+        guard try await entry(key, on: db) == nil else { return }
+        let profile = try await db.select().columns("name", "email").from("search_users")
+            .where("user_id", .equal, userId).where("live", .equal, 1).first()
+        try await write(
+            Entry(
+                key: key, kind: .user, id: userId, orgId: orgId, projectId: nil, title: try profile?.string("name") ?? "",
+                body: try profile?.string("email") ?? "", author: nil, updatedAt: at, version: version, live: true),
+            exists: false, on: db)
+    }
+
+    private func orgDeleted(_ orgId: String, on db: any SQLDatabase) async throws {
+        try await deleteEntries(["org_id": orgId], on: db)
+        try await db.delete(from: "search_project_members")
+            .where("project_id", .in, SQLSubquery.select { $0.column("project_id").from("search_projects").where("org_id", .equal, orgId) })
+            .run()
+        try await db.delete(from: "search_projects").where("org_id", .equal, orgId).run()
+        // A deleted org stays deleted: no replayed membership event may bring its members back.
+        try await db.delete(from: "search_orgs").where("org_id", .equal, orgId).run()
+        try await db.insert(into: "search_orgs").columns("org_id", "version").values(SQLBind(orgId), SQLBind(Int64.max)).run()
+    }
+
+    // MARK: Entries
+
+    struct Entry {
+        var key: String
+        var kind: SearchKind
+        var id: String
+        var orgId: String
+        var projectId: String?
+        var title: String
+        var body: String
+        var author: String?
+        var updatedAt: Date
+        var version: Int64
+        var live: Bool
+    }
+
+    private func entry(_ key: String, on db: any SQLDatabase) async throws -> (version: Int64, author: String?)? {
+        guard let row = try await db.select().columns("version", "author").from("search_entries").where("entry_key", .equal, key).first()
+        else { return nil }
+        return (try row.decode(column: "version", as: Int64.self), try row.optionalString("author"))
+    }
+
+    private func write(_ entry: Entry, exists: Bool, on db: any SQLDatabase) async throws {
+        if exists {
+            try await db.update("search_entries")
+                .set("org_id", to: entry.orgId).set("project_id", to: entry.projectId).set("title", to: entry.title)
+                .set("body", to: entry.body).set("author", to: entry.author).set("updated_at", to: entry.updatedAt.millis)
+                .set("version", to: entry.version).set("live", to: entry.live ? 1 : 0)
+                .where("entry_key", .equal, entry.key).run()
+        } else {
+            try await db.insert(into: "search_entries")
+                .columns("entry_key", "kind", "id", "org_id", "project_id", "title", "body", "author", "updated_at", "version", "live")
+                .values(
+                    SQLBind(entry.key), SQLBind(entry.kind.rawValue), SQLBind(entry.id), SQLBind(entry.orgId), SQLBind(entry.projectId),
+                    SQLBind(entry.title), SQLBind(entry.body), SQLBind(entry.author), SQLBind(entry.updatedAt.millis),
+                    SQLBind(entry.version), SQLBind(entry.live ? 1 : 0))
+                .run()
+        }
+        try await didWriteText?(entry.key, entry.title, entry.body, db)
+    }
+
+    /// Leaves a row that hides the subject and remembers its version.
+    private func tombstone(key: String, kind: SearchKind, id: String, orgId: String, version: Int64, at: Date, on db: any SQLDatabase) async throws {
+        let existing = try await entry(key, on: db)
+        if let existing, existing.version >= version { return }
+        try await write(
+            Entry(key: key, kind: kind, id: id, orgId: orgId, projectId: nil, title: "", body: "", author: existing?.author,
+                  updatedAt: at, version: version, live: false),
+            exists: existing != nil, on: db)
+        try await db.delete(from: "search_tags").where("entry_key", .equal, key).run()
+    }
+
+    /// Deletes the entries where every `column` equals its value, with their tags.
+    private func deleteEntries(_ conditions: KeyValuePairs<String, String>, on db: any SQLDatabase) async throws {
+        let keys = SQLSubquery.select { query in
+            var query = query.column("entry_key").from("search_entries")
+            for (column, value) in conditions { query = query.where(SQLColumn(column), .equal, SQLBind(value)) }
+            return query
+        }
+        try await db.delete(from: "search_tags").where(SQLColumn("entry_key"), .in, keys).run()
+        var delete = db.delete(from: "search_entries")
+        for (column, value) in conditions { delete = delete.where(column, .equal, value) }
+        try await delete.run()
+    }
+}
+/// Keys of `search_entries`: one per document and project, one per org membership of a user.
+enum EntryKey {
+    static func document(_ id: String) -> String { "document:" + id }
+    static func project(_ id: String) -> String { "project:" + id }
+    static func user(_ id: String, in orgId: String) -> String { "user:" + orgId + ":" + id }
+}

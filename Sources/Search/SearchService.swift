@@ -1,0 +1,99 @@
+import AcmeCore
+import AcmeDatabase
+import Hummingbird
+import Logging
+import User
+
+/// The Search service: full-text search over documents, projects and org members, fed by events only.
+///
+/// The index lives in the service's own database (SQLite FTS5 embedded, PostgreSQL full-text search when the
+/// service runs on PostgreSQL). Who may see what is decided inside the index's statements from the caller's
+/// org role (asked of the User service) and the project visibility and membership it indexed from events.
+public struct SearchService: SearchAPI {
+    public static let migrations: [any Migration] = [CreateSearchTables()]
+    /// Deepest page reachable through cursors: ranking everything to skip further costs more than it is worth.
+    public static let maxOffset = 1_000
+    /// Alternatives tried per query word when nothing matched exactly.
+    static let fuzzyAlternatives = 3
+
+    public let index: any SearchIndex
+    let users: any UserAPI
+    let logger: Logger
+
+    public init(index: any SearchIndex, users: any UserAPI, logger: Logger) {
+        self.index = index
+        self.users = users
+        self.logger = logger
+    }
+
+    /// The engine for `database`'s dialect.
+    public static func index(on database: any Database) async throws -> any SearchIndex {
+        let postgres = try await database.read { db in db.isPostgres }
+        return postgres ? PostgresSearchIndex(database: database) : SQLiteSearchIndex(database: database)
+    }
+
+    public func addRoutes(to router: some RouterMethods<AcmeRequestContext>) {
+        SearchRoutes(service: self).addRoutes(to: router)
+    }
+
+    public func search(_ principal: Principal, orgId: String, _ request: SearchRequest) async throws -> SearchResults {
+        let started = ContinuousClock.now
+        var request = request
+        request.kinds = try Self.allowedKinds(principal, requested: request.kinds)
+        guard let role = try await users.role(of: principal.userId, in: orgId) else { throw AcmeError.notFound() }
+        let viewer = IndexQuery.Viewer(userId: principal.userId, orgId: orgId, seesAllProjects: role >= .admin)
+
+        var result = try await index.search(IndexQuery(request: request, viewer: viewer))
+        var fuzzy = false
+        if result.total == 0, request.offset == 0, let relaxed = try await relaxed(request.query) {
+            var retry = request
+            retry.query = relaxed
+            result = try await index.search(IndexQuery(request: retry, viewer: viewer))
+            fuzzy = true
+        }
+        let next = request.offset + result.hits.count
+        let nextCursor = next < result.total && next <= Self.maxOffset ? SearchCursor(offset: next, request: request).encoded : nil
+        let took = ContinuousClock.now - started
+        return SearchResults(
+            items: result.hits, facets: result.facets, total: result.total, totalExact: result.exact, nextCursor: nextCursor,
+            tookMs: (Double(took.components.seconds) * 1e6 + Double(took.components.attoseconds) / 1e12).rounded() / 1e3,
+            fuzzy: fuzzy)
+    }
+
+    /// What a token's scopes let it search: documents need `documents:read`, projects `projects:read`, members
+    /// `orgs:read`. Sessions carry every scope. 403 when none of the requested kinds is allowed.
+    static func allowedKinds(_ principal: Principal, requested: Set<SearchKind>) throws -> Set<SearchKind> {
+        let scopes: [SearchKind: Scope] = [.document: .documentsRead, .project: .projectsRead, .user: .orgsRead]
+        let allowed = Set(SearchKind.allCases.filter { principal.scopes.contains(scopes[$0]!) })
+        let wanted = requested.isEmpty ? Set(SearchKind.allCases) : requested
+        let kinds = wanted.intersection(allowed)
+        guard !kinds.isEmpty else {
+            throw AcmeError.forbidden("This token may not search \(wanted.map(\.rawValue).sorted().joined(separator: ", ")).")
+        }
+        // Everything allowed and wanted: no kind filter at all.
+        return kinds.count == SearchKind.allCases.count ? [] : kinds
+    }
+
+    /// The query with every plain word widened to itself OR indexed words one edit away, or nil if no word has
+    /// such a neighbour.
+    func relaxed(_ query: SearchQuery) async throws -> SearchQuery? {
+        var widened = false
+        var clauses: [SearchQuery.Group] = []
+        for group in query.clauses {
+            guard !group.isExcluded else {
+                clauses.append(group)
+                continue
+            }
+            var terms: [SearchQuery.Term] = []
+            for term in group.terms {
+                terms.append(term)
+                guard case .word(let word) = term.kind, word.count >= 3 else { continue }
+                let neighbors = try await index.neighbors(of: word, limit: Self.fuzzyAlternatives)
+                terms += neighbors.map { SearchQuery.Term(.word($0)) }
+                widened = widened || !neighbors.isEmpty
+            }
+            clauses.append(SearchQuery.Group(terms))
+        }
+        return widened ? SearchQuery(clauses: clauses) : nil
+    }
+}

@@ -1,0 +1,288 @@
+import AcmeDatabase
+import AcmeTestSupport
+import Foundation
+@testable import Search
+import Testing
+
+/// One index on the suite's backend (SQLite FTS5, or PostgreSQL when ACME_TEST_DATABASE_URL is set), with
+/// helpers to fill it the way the events would.
+final class IndexFixture: @unchecked Sendable {
+    let scratch = Scratch()
+    let database: any Database
+    let index: any SearchIndex
+    var version: Int64 = 0
+    let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    static let org = "org_00000000000000000000000001"
+    static let otherOrg = "org_00000000000000000000000002"
+    static let alice = "usr_0000000000000000000000000a"
+    static let bob = "usr_0000000000000000000000000b"
+
+    init() async throws {
+        database = try await scratch.open("search", migrations: SearchService.migrations)
+        index = try await SearchService.index(on: database)
+    }
+
+    func close() async { await scratch.close() }
+
+    func nextVersion() -> Int64 {
+        version += 1
+        return version
+    }
+
+    func project(_ id: String, org: String = IndexFixture.org, name: String, visibility: String = "org", members: [String] = []) async throws {
+        var changes: [IndexChange] = [.project(.init(
+            id: id, orgId: org, name: name, key: "K", description: nil, visibility: visibility, version: nextVersion(), updatedAt: now))]
+        changes += members.map { .projectMember(projectId: id, userId: $0, member: true, version: nextVersion()) }
+        try await index.apply(changes)
+    }
+
+    func document(
+        _ id: String, project: String, org: String = IndexFixture.org, title: String, body: String, tags: [String] = [],
+        author: String? = IndexFixture.alice, version: Int64? = nil, at: Date? = nil
+    ) async throws {
+        try await index.apply([.document(.init(
+            id: id, orgId: org, projectId: project, title: title, body: body, tags: tags, author: author,
+            version: version ?? nextVersion(), updatedAt: at ?? now))])
+    }
+
+    func search(
+        _ q: String, as user: String = IndexFixture.alice, org: String = IndexFixture.org, admin: Bool = false,
+        _ configure: (inout SearchRequest) -> Void = { _ in }
+    ) async throws -> IndexResult {
+        var request = SearchRequest(query: try SearchQuery.parse(q))
+        configure(&request)
+        return try await index.search(IndexQuery(request: request, viewer: .init(userId: user, orgId: org, seesAllProjects: admin)))
+    }
+}
+
+func ids(_ result: IndexResult) -> [String] { result.hits.map(\.id) }
+
+@Suite struct SearchIndexTests {
+    static let p1 = "prj_00000000000000000000000001"
+    static let p2 = "prj_00000000000000000000000002"
+    static let secret = "prj_00000000000000000000000003"
+    static let d1 = "doc_00000000000000000000000001"
+    static let d2 = "doc_00000000000000000000000002"
+    static let d3 = "doc_00000000000000000000000003"
+
+    @Test func titleMatchRanksAboveBodyMatch() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        try await f.document(Self.d1, project: Self.p1, title: "Meeting notes", body: "We discussed the kestrel migration plan at length today.")
+        try await f.document(Self.d2, project: Self.p1, title: "Kestrel", body: "An overview of the plan for the next quarter.")
+        let result = try await f.search("kestrel")
+        #expect(ids(result) == [Self.d2, Self.d1])
+        #expect(result.hits[0].score > result.hits[1].score)
+        await f.close()
+    }
+
+    @Test func phrasePrefixAndExclusion() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        try await f.document(Self.d1, project: Self.p1, title: "One", body: "the quick brown fox jumps")
+        try await f.document(Self.d2, project: Self.p1, title: "Two", body: "brown and quick are not adjacent here")
+        try await f.document(Self.d3, project: Self.p1, title: "Three", body: "quickly, the fox left")
+        #expect(Set(ids(try await f.search("quick brown"))) == [Self.d1, Self.d2])
+        #expect(ids(try await f.search("\"quick brown\"")) == [Self.d1])
+        #expect(Set(ids(try await f.search("quick*"))) == [Self.d1, Self.d2, Self.d3])
+        #expect(Set(ids(try await f.search("fox -brown"))) == [Self.d3])
+        #expect(Set(ids(try await f.search("jumps OR left"))) == [Self.d1, Self.d3])
+        await f.close()
+    }
+
+    @Test func snippetsHighlightMatchesAndEscapeHTML() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        try await f.document(Self.d1, project: Self.p1, title: "XSS", body: "A kestrel & friends: never trust <script>alert('x')</script> here.")
+        let hit = try #require(try await f.search("kestrel").hits.first)
+        #expect(hit.snippet.contains("<mark>kestrel</mark>"))
+        #expect(hit.snippet.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
+        #expect(!hit.snippet.contains("<script>"))
+        #expect(hit.snippet.contains("&amp; friends"))
+        await f.close()
+    }
+
+    @Test func facetsCountEverythingTheFiltersLetThrough() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Alpha falcon")
+        try await f.project(Self.p2, name: "Beta")
+        for n in 0..<7 {
+            try await f.document(
+                "doc_0000000000000000000000010\(n)", project: n < 4 ? Self.p1 : Self.p2, title: "Falcon \(n)", body: "body",
+                tags: n.isMultiple(of: 2) ? ["even", "bird"] : ["bird"])
+        }
+        let all = try await f.search("falcon") { $0.limit = 2 }
+        #expect(all.total == 8)
+        #expect(all.hits.count == 2)
+        #expect(all.facets.type == ["document": 7, "project": 1])
+        #expect(all.facets.type.values.reduce(0, +) == all.total)
+        #expect(all.facets.tag == ["bird": 7, "even": 4])
+        #expect(all.facets.project == [Self.p1: 5, Self.p2: 3])
+        for (tag, count) in all.facets.tag {
+            #expect(try await f.search("falcon") { $0.tag = tag }.total == count)
+        }
+        for (project, count) in all.facets.project {
+            #expect(try await f.search("falcon") { $0.projectId = project }.total == count)
+        }
+        let documents = try await f.search("falcon") { $0.kinds = [.document] }
+        #expect(documents.total == 7)
+        #expect(documents.facets.type == ["document": 7])
+        await f.close()
+    }
+
+    @Test func paginationIsStableAndComplete() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        for n in 0..<25 {
+            try await f.document(String(format: "doc_%026d", n), project: Self.p1, title: "Page \(n)", body: String(repeating: "heron ", count: 1 + n % 4))
+        }
+        var seen: [String] = []
+        var offset = 0
+        while true {
+            let page = try await f.search("heron") { $0.limit = 10; $0.offset = offset }
+            #expect(page.total == 25)
+            seen += ids(page)
+            offset += page.hits.count
+            if page.hits.isEmpty || offset >= page.total { break }
+        }
+        #expect(seen.count == 25)
+        #expect(Set(seen).count == 25)
+        #expect(seen == ids(try await f.search("heron") { $0.limit = 25 }))
+        await f.close()
+    }
+
+    @Test func permissionsAreEnforcedInsideTheQuery() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Open")
+        try await f.project(Self.secret, name: "Secret", visibility: "private", members: [IndexFixture.bob])
+        try await f.document(Self.d1, project: Self.p1, title: "Osprey open", body: "x")
+        try await f.document(Self.d2, project: Self.secret, title: "Osprey secret", body: "x", tags: ["hidden"])
+        try await f.project(Self.p2, org: IndexFixture.otherOrg, name: "Elsewhere")
+        try await f.document(Self.d3, project: Self.p2, org: IndexFixture.otherOrg, title: "Osprey elsewhere", body: "x")
+
+        let outsider = try await f.search("osprey", as: IndexFixture.alice)
+        #expect(ids(outsider) == [Self.d1])
+        #expect(outsider.total == 1)
+        #expect(outsider.facets.tag.isEmpty)
+        #expect(Set(ids(try await f.search("osprey", as: IndexFixture.bob))) == [Self.d1, Self.d2])
+        #expect(Set(ids(try await f.search("osprey", as: IndexFixture.alice, admin: true))) == [Self.d1, Self.d2])
+        #expect(ids(try await f.search("osprey", org: IndexFixture.otherOrg)) == [Self.d3])
+
+        // Bob leaves the private project: its documents go with it.
+        try await f.index.apply([.projectMember(projectId: Self.secret, userId: IndexFixture.bob, member: false, version: f.nextVersion())])
+        #expect(ids(try await f.search("osprey", as: IndexFixture.bob)) == [Self.d1])
+        // The open project becomes private: only admins still see it.
+        try await f.index.apply([.project(.init(
+            id: Self.p1, orgId: IndexFixture.org, name: "Open", key: nil, description: nil, visibility: "private",
+            version: f.nextVersion(), updatedAt: f.now))])
+        #expect(try await f.search("osprey", as: IndexFixture.bob).total == 0)
+        #expect(try await f.search("osprey", admin: true).total == 2)
+        await f.close()
+    }
+
+    @Test func deletionsPropagateAndStaleChangesAreIgnored() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        try await f.project(Self.p2, name: "Other")
+        try await f.document(Self.d1, project: Self.p1, title: "Plover", body: "first", version: 1)
+        try await f.document(Self.d1, project: Self.p1, title: "Plover", body: "second edition", version: 3)
+        // A replayed older version changes nothing.
+        try await f.document(Self.d1, project: Self.p1, title: "Plover", body: "first", version: 2)
+        #expect(try await f.search("edition").total == 1)
+        #expect(try await f.search("first").total == 0)
+
+        try await f.index.apply([.documentDeleted(id: Self.d1, orgId: IndexFixture.org, version: 4, at: f.now)])
+        #expect(try await f.search("plover").total == 0)
+        // Neither a replayed creation nor an update older than the deletion brings it back.
+        try await f.document(Self.d1, project: Self.p1, title: "Plover", body: "first", version: 1)
+        #expect(try await f.search("plover").total == 0)
+        // A restore (newer) does.
+        try await f.document(Self.d1, project: Self.p1, title: "Plover", body: "restored", version: 5)
+        #expect(ids(try await f.search("plover")) == [Self.d1])
+
+        // A deleted project hides its documents and itself.
+        try await f.document(Self.d2, project: Self.p2, title: "Plover two", body: "x")
+        try await f.index.apply([.projectDeleted(id: Self.p2, orgId: IndexFixture.org, version: f.nextVersion(), at: f.now)])
+        #expect(ids(try await f.search("plover")) == [Self.d1])
+        #expect(try await f.search("other").total == 0)
+        // A deleted org takes everything with it.
+        try await f.index.apply([.orgDeleted(orgId: IndexFixture.org)])
+        #expect(try await f.search("plover", admin: true).total == 0)
+        await f.close()
+    }
+
+    @Test func orgMembersAreSearchableByNameInTheirOrgsOnly() async throws {
+        let f = try await IndexFixture()
+        try await f.index.apply([
+            .user(id: IndexFixture.bob, name: "Bob Marley", email: "bob@example.com", version: 1, at: f.now),
+            .orgMember(orgId: IndexFixture.org, userId: IndexFixture.bob, member: true, version: 1, at: f.now),
+        ])
+        #expect(ids(try await f.search("marley")) == [IndexFixture.bob])
+        #expect(try await f.search("marley", org: IndexFixture.otherOrg).total == 0)
+        #expect(ids(try await f.search("example")) == [IndexFixture.bob])
+        try await f.index.apply([.user(id: IndexFixture.bob, name: "Robert Marley", email: "bob@example.com", version: 2, at: f.now)])
+        #expect(try await f.search("robert").hits.first?.title == "Robert Marley")
+        try await f.index.apply([.orgMember(orgId: IndexFixture.org, userId: IndexFixture.bob, member: false, version: 2, at: f.now)])
+        #expect(try await f.search("marley").total == 0)
+        await f.close()
+    }
+
+    @Test func filtersByAuthorAndUpdateTime() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        try await f.document(Self.d1, project: Self.p1, title: "Grebe", body: "x", author: IndexFixture.alice, at: f.now)
+        try await f.document(Self.d2, project: Self.p1, title: "Grebe", body: "y", author: IndexFixture.bob, at: f.now.addingTimeInterval(3600))
+        #expect(ids(try await f.search("grebe") { $0.author = IndexFixture.bob }) == [Self.d2])
+        #expect(ids(try await f.search("grebe") { $0.updatedAfter = f.now.addingTimeInterval(1) }) == [Self.d2])
+        #expect(ids(try await f.search("grebe") { $0.updatedBefore = f.now.addingTimeInterval(1) }) == [Self.d1])
+        await f.close()
+    }
+
+    @Test func neighborsAreOneEditAway() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        try await f.document(Self.d1, project: Self.p1, title: "Migration", body: "the kestrel migration guide")
+        #expect(try await f.index.neighbors(of: "kestral", limit: 3) == ["kestrel"])
+        #expect(try await f.index.neighbors(of: "migartion", limit: 3) == ["migration"])
+        #expect(try await f.index.neighbors(of: "zebra", limit: 3).isEmpty)
+        await f.close()
+    }
+
+    @Test func veryCommonQueriesRankAndCountOnlyTheirNewestMatches() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        for n in 0..<8 {
+            try await f.document(String(format: "doc_%026d", n), project: Self.p1, title: "Note \(n)", body: n == 0 ? "rare common" : "common")
+        }
+        func search(_ q: String) async throws -> IndexResult {
+            var query = IndexQuery(
+                request: SearchRequest(query: try SearchQuery.parse(q)), viewer: .init(userId: IndexFixture.alice, orgId: IndexFixture.org, seesAllProjects: false))
+            query.candidateLimit = 5
+            return try await f.index.search(query)
+        }
+        let common = try await search("common")
+        #expect(!common.exact)
+        #expect(common.total == 5)
+        #expect(common.facets.type == ["document": 5])
+        #expect(Set(ids(common)) == Set((3..<8).map { String(format: "doc_%026d", $0) }))
+        let rare = try await search("rare")
+        #expect(rare.exact)
+        #expect(ids(rare) == [String(format: "doc_%026d", 0)])
+        await f.close()
+    }
+
+    @Test func randomQueriesNeverFailInTheEngine() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        try await f.document(Self.d1, project: Self.p1, title: "Anything", body: "AND OR NOT NEAR \"quoted\" (paren) col:umn * ^ ' \\ 😀 café")
+        var random = SeededGenerator(seed: 99)
+        let alphabet = Array("aé\"'()*-: ^ORANDNOTNEAR{}[]\\😀\u{0}\u{301}x1 ")
+        for _ in 0..<300 {
+            let text = String((0..<Int.random(in: 1...40, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+            guard let query = try? SearchQuery.parse(text) else { continue }
+            _ = try await f.index.search(IndexQuery(request: SearchRequest(query: query), viewer: .init(userId: IndexFixture.alice, orgId: IndexFixture.org, seesAllProjects: true)))
+        }
+        await f.close()
+    }
+}
