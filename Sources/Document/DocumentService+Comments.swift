@@ -22,6 +22,7 @@ extension DocumentService {
     static func validateComment(_ body: String) throws(AcmeError) -> String {
         let trimmed = body.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { throw .invalid("body", "must not be empty") }
+        if trimmed.utf8.contains(0) { throw .invalid("body", "must not contain NUL characters") }
         if trimmed.count > maxCommentLength { throw .invalid("body", "must be at most \(maxCommentLength) characters") }
         return trimmed
     }

@@ -56,10 +56,16 @@ extension DocumentService {
         if body.utf8.count > maxBodyBytes { throw .payloadTooLarge(limit: maxBodyBytes) }
     }
 
+    /// Markdown is stored as sent, except NUL characters: no text column (PostgreSQL's least of all) holds them.
+    static func checkBodyText(_ body: String, into validator: inout Validator) {
+        validator.check(!body.utf8.contains(0), "body", "must not contain NUL characters")
+    }
+
     func createDocument(_ principal: Principal, projectId: String, _ input: NewDocument, idempotency: IdempotencyKey?, request: RequestInfo) async throws -> (Document, replayed: Bool) {
         try principal.require(.documentsWrite)
         try Self.checkBodySize(input.body)
         var validator = Validator()
+        Self.checkBodyText(input.body, into: &validator)
         let title = validator.text(input.title, "title", length: Self.titleLength)
         let tags = input.tags.map { Tags.normalize($0, field: "tags", max: Self.maxTags, into: &validator) } ?? []
         try validator.finish()
@@ -109,6 +115,7 @@ extension DocumentService {
         try principal.require(.documentsWrite)
         if let body = changes.body { try Self.checkBodySize(body) }
         var validator = Validator()
+        if let body = changes.body { Self.checkBodyText(body, into: &validator) }
         let title = changes.title.map { validator.text($0, "title", length: Self.titleLength) }
         let tags = changes.tags.map { Tags.normalize($0, field: "tags", max: Self.maxTags, into: &validator) }
         try validator.finish()

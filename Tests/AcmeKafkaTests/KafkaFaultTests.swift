@@ -133,6 +133,7 @@ enum FaultBroker {
     static var configuration: KafkaConfiguration {
         var configuration = KafkaTestBroker.configuration
         configuration.bootstrapServers = brokers ?? ""
+        configuration.extra["debug"] = "eos" // TEMP-DIAG
         return configuration
     }
 

@@ -121,8 +121,16 @@ import Testing
             #expect(try await app.request(.post, path, token: token, json: #"{"title":"x","body":5}"#).errorFields() == ["body"])
             #expect(try await app.request(.post, path, token: token, json: #"{"title":"x"}"#).errorFields() == ["body"])
             try await app.request(.post, path, token: token, json: #"{"title":"x","#).expectProblem(.badRequest)
+            // NUL fits in JSON but in no text column: refused the same way on both backends.
+            let nul = try await app.request(.post, path, token: token, json: #"{"title":"x","body":"a\u0000b"}"#)
+            try nul.expectProblem(.unprocessableContent)
+            #expect(try nul.errorFields() == ["body"])
 
             let id = try #require(try await Self.create(app, in: team.project, by: team.editor)["id"] as? String)
+            let nulPatch = try await Self.patch(app, id, by: team.editor, ["body": "a\u{0}b"], ifMatch: "\"v1\"")
+            #expect(try nulPatch.errorFields() == ["body"])
+            let nulComment = try await app.request(.post, "/v1/documents/\(id)/comments", token: token, json: #"{"body":"a\u0000b"}"#)
+            #expect(try nulComment.errorFields() == ["body"])
             let nullTitle = try await app.request(.patch, "/v1/documents/\(id)", token: token, json: #"{"title":null}"#, headers: [.ifMatch: "\"v1\""])
             #expect(try nullTitle.errorFields() == ["title"])
             let badPatch = try await Self.patch(app, id, by: team.editor, ["title": "", "tags": ["#"], "color": "red"], ifMatch: "\"v1\"")

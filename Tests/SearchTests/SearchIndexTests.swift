@@ -272,6 +272,15 @@ func ids(_ result: IndexResult) -> [String] { result.hits.map(\.id) }
         await f.close()
     }
 
+    @Test func textWithNULCharactersIsIndexedWithoutThem() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        try await f.document(Self.d1, project: Self.p1, title: "Nul\u{0}title", body: "before\u{0}after")
+        #expect(ids(try await f.search("beforeafter")) == [Self.d1])
+        #expect(try await f.search("nultitle").hits.first?.title == "Nultitle")
+        await f.close()
+    }
+
     @Test func randomQueriesNeverFailInTheEngine() async throws {
         let f = try await IndexFixture()
         try await f.project(Self.p1, name: "Platform")

@@ -126,7 +126,7 @@ struct IndexWriter: Sendable {
 
     private func user(id: String, name: String, email: String, version: Int64, at: Date, on db: any SQLDatabase) async throws {
         guard try await claimUser(id, version: version, live: true, on: db) else { return }
-        let (title, body) = (name, email)
+        let (title, body) = (Self.indexable(name), Self.indexable(email))
         try await db.update("search_users").set("name", to: title).set("email", to: body).where("user_id", .equal, id).run()
         let keys = try await db.select().column("entry_key").from("search_entries")
             .where("kind", .equal, SearchKind.user.rawValue).where("id", .equal, id).all()
@@ -208,6 +208,8 @@ struct IndexWriter: Sendable {
     }
 
     private func write(_ entry: Entry, exists: Bool, on db: any SQLDatabase) async throws {
+        var entry = entry
+        (entry.title, entry.body) = (Self.indexable(entry.title), Self.indexable(entry.body))
         if exists {
             try await db.update("search_entries")
                 .set("org_id", to: entry.orgId).set("project_id", to: entry.projectId).set("title", to: entry.title)
@@ -235,6 +237,13 @@ struct IndexWriter: Sendable {
                   updatedAt: at, version: version, live: false),
             exists: existing != nil, on: db)
         try await db.delete(from: "search_tags").where("entry_key", .equal, key).run()
+    }
+
+    /// Text as stored: without NUL characters, which PostgreSQL's `text` cannot hold (JSON can carry them, so an
+    /// event may), and which no query can search for.
+    static func indexable(_ text: String) -> String {
+        guard text.utf8.contains(0) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != "\u{0}" }))
     }
 
     /// Deletes the entries where every `column` equals its value, with their tags.

@@ -46,31 +46,15 @@ public struct PostgresSearchIndex: SearchIndex {
     }
 
     public func search(_ query: IndexQuery) async throws -> IndexResult {
-        let request = query.request
-        let tsquery: SQLQueryString = "to_tsquery('simple', \(bind: TSQuery(request.query).expression))"
-        var hits: SQLQueryString = "FROM search_entries e WHERE e.tsv @@ \(tsquery) AND "
-        hits += IndexFilter.conditions(query)
-        return try await database.read { db in
-            // As on SQLite, at most `candidateLimit` newest matches are ranked and counted; for a common word the
-            // planner reads them backwards along the primary key instead of ranking every match.
-            var candidates = try IndexRows.Candidates(
-                try await db.raw("SELECT e.rid, e.kind, e.project_id " + hits + " ORDER BY e.rid DESC LIMIT \(literal: query.candidateLimit + 1)").all(),
-                limit: query.candidateLimit)
-            if let threshold = candidates.threshold { hits += " AND e.rid >= \(bind: threshold)" }
-            guard candidates.total > 0 else { return candidates.result([]) }
-            try candidates.addTags(try await db.raw(
-                "SELECT t.tag, count(*)::bigint AS n FROM search_tags t WHERE t.entry_key IN (SELECT e.entry_key " + hits
-                    + ") GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT \(literal: SearchResults.facetSize)").all())
-            guard candidates.total > request.offset else { return candidates.result([]) }
-            let page = try await db.raw(
-                "SELECT e.kind, e.id, e.title, e.body, e.project_id, e.updated_at, ts_rank('\(unsafeRaw: Self.weights)', e.tsv, \(tsquery))::float8 AS score "
-                    + hits + " ORDER BY score DESC, e.rid LIMIT \(literal: request.limit) OFFSET \(literal: request.offset)").all()
-            return candidates.result(try IndexRows.hits(page, snippet: Snippet(request.query)))
-        }
+        let tsquery: SQLQueryString = "to_tsquery('simple', \(bind: TSQuery(query.request.query).expression))"
+        let search = IndexSearch(
+            matching: "FROM search_entries e WHERE e.tsv @@ " + tsquery + " AND ", rowID: "e.rid",
+            score: "ts_rank('\(unsafeRaw: Self.weights)', e.tsv, " + tsquery + ")::float8")
+        return try await database.read { db in try await search.run(query, on: db) }
     }
 
     public func neighbors(of word: String, limit: Int) async throws -> [String] {
-        guard let range = IndexRows.firstLetterRange(of: word) else { return [] }
+        guard let range = IndexSearch.firstLetterRange(of: word) else { return [] }
         let length = word.count
         let rows = try await database.read { db in
             try await db.raw("""
@@ -79,6 +63,6 @@ public struct PostgresSearchIndex: SearchIndex {
                 """).all()
         }
         let candidates = try rows.map { (term: try $0.string("term"), frequency: 0) }
-        return IndexRows.neighbors(of: word, in: candidates, limit: limit)
+        return IndexSearch.neighbors(of: word, in: candidates, limit: limit)
     }
 }

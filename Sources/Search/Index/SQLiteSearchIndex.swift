@@ -21,31 +21,15 @@ public struct SQLiteSearchIndex: SearchIndex {
     }
 
     public func search(_ query: IndexQuery) async throws -> IndexResult {
-        let request = query.request
-        var hits: SQLQueryString = "FROM search_fts JOIN search_entries e ON e.rid = search_fts.rowid WHERE search_fts MATCH \(bind: FTS5Query(request.query).expression) AND "
-        hits += IndexFilter.conditions(query)
-        return try await database.read { db in
-            // The newest visible matches, up to the limit: FTS5 scores every row it is asked to rank, so a word
-            // in most documents is ranked and counted among its newest `candidateLimit` matches only.
-            var candidates = try IndexRows.Candidates(
-                try await db.raw("SELECT e.rid, e.kind, e.project_id " + hits + " ORDER BY search_fts.rowid DESC LIMIT \(literal: query.candidateLimit + 1)").all(),
-                limit: query.candidateLimit)
-            if let threshold = candidates.threshold { hits += " AND search_fts.rowid >= \(bind: threshold)" }
-            guard candidates.total > 0 else { return candidates.result([]) }
-            try candidates.addTags(try await db.raw(
-                "SELECT t.tag, count(*) AS n FROM search_tags t WHERE t.entry_key IN (SELECT e.entry_key " + hits
-                    + ") GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT \(literal: SearchResults.facetSize)").all())
-            guard candidates.total > request.offset else { return candidates.result([]) }
-            // bm25() is lower for better matches; the API's score is higher for better ones.
-            let page = try await db.raw(
-                "SELECT e.kind, e.id, e.title, e.body, e.project_id, e.updated_at, -bm25(search_fts, 4.0, 1.0) AS score " + hits
-                    + " ORDER BY bm25(search_fts, 4.0, 1.0), e.rid LIMIT \(literal: request.limit) OFFSET \(literal: request.offset)").all()
-            return candidates.result(try IndexRows.hits(page, snippet: Snippet(request.query)))
-        }
+        // bm25() is lower for better matches; the API's score is higher for better ones.
+        let search = IndexSearch(
+            matching: "FROM search_fts JOIN search_entries e ON e.rid = search_fts.rowid WHERE search_fts MATCH \(bind: FTS5Query(query.request.query).expression) AND ",
+            rowID: "search_fts.rowid", score: "-bm25(search_fts, 4.0, 1.0)")
+        return try await database.read { db in try await search.run(query, on: db) }
     }
 
     public func neighbors(of word: String, limit: Int) async throws -> [String] {
-        guard let range = IndexRows.firstLetterRange(of: word) else { return [] }
+        guard let range = IndexSearch.firstLetterRange(of: word) else { return [] }
         let length = word.count
         let rows = try await database.read { db in
             try await db.raw("""
@@ -54,6 +38,6 @@ public struct SQLiteSearchIndex: SearchIndex {
                 """).all()
         }
         let candidates = try rows.map { (term: try $0.string("term"), frequency: try $0.decode(column: "doc", as: Int.self)) }
-        return IndexRows.neighbors(of: word, in: candidates, limit: limit)
+        return IndexSearch.neighbors(of: word, in: candidates, limit: limit)
     }
 }
