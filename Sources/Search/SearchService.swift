@@ -38,6 +38,7 @@ public struct SearchService: SearchAPI {
 
     public func search(_ principal: Principal, orgId: String, _ request: SearchRequest) async throws -> SearchResults {
         let started = ContinuousClock.now
+        let asked = request  // what the cursor is bound to, before scopes narrow it
         var request = request
         request.kinds = try Self.allowedKinds(principal, requested: request.kinds)
         guard let role = try await users.role(of: principal.userId, in: orgId) else { throw AcmeError.notFound() }
@@ -52,7 +53,7 @@ public struct SearchService: SearchAPI {
             fuzzy = true
         }
         let next = request.offset + result.hits.count
-        let nextCursor = next < result.total && next <= Self.maxOffset ? SearchCursor(offset: next, request: request).encoded : nil
+        let nextCursor = next < result.total && next <= Self.maxOffset ? SearchCursor(offset: next, request: asked).encoded : nil
         let took = ContinuousClock.now - started
         return SearchResults(
             items: result.hits, facets: result.facets, total: result.total, totalExact: result.exact, nextCursor: nextCursor,
@@ -63,8 +64,14 @@ public struct SearchService: SearchAPI {
     /// What a token's scopes let it search: documents need `documents:read`, projects `projects:read`, members
     /// `orgs:read`. Sessions carry every scope. 403 when none of the requested kinds is allowed.
     static func allowedKinds(_ principal: Principal, requested: Set<SearchKind>) throws -> Set<SearchKind> {
-        let scopes: [SearchKind: Scope] = [.document: .documentsRead, .project: .projectsRead, .user: .orgsRead]
-        let allowed = Set(SearchKind.allCases.filter { principal.scopes.contains(scopes[$0]!) })
+        func scope(_ kind: SearchKind) -> Scope {
+            switch kind {
+            case .document: .documentsRead
+            case .project: .projectsRead
+            case .user: .orgsRead
+            }
+        }
+        let allowed = Set(SearchKind.allCases.filter { principal.scopes.contains(scope($0)) })
         let wanted = requested.isEmpty ? Set(SearchKind.allCases) : requested
         let kinds = wanted.intersection(allowed)
         guard !kinds.isEmpty else {

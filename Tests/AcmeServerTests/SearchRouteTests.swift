@@ -154,6 +154,13 @@ import Testing
             try await app.request(.get, "/v1/orgs/\(team.org)/search?q=pelican&type=document", token: projectsOnly).expectProblem(.forbidden)
             let reader = try await token(["documents:read"])
             #expect(try await app.request(.get, "/v1/orgs/\(team.org)/search?q=pelican", token: reader).object()["total"] as? Int == 1)
+            // A narrowed search still pages with its cursor.
+            _ = try await DocumentTests.create(app, in: team.project, by: team.editor, title: "Pelican two", body: "x")
+            _ = try await Self.search(app, team.org, "q=pelican", as: team.editor) { Self.total($0) == 2 }
+            let first = try await app.request(.get, "/v1/orgs/\(team.org)/search?q=pelican&limit=1", token: reader).object()
+            let cursor = try #require(first["nextCursor"] as? String)
+            let second = try await app.request(.get, "/v1/orgs/\(team.org)/search?q=pelican&limit=1&cursor=\(cursor)", token: reader)
+            #expect(second.status == .ok, "\(second.bodyString)")
         }
     }
 }
