@@ -24,6 +24,18 @@ struct ProjectArchived: DomainEvent {
     var projectId: String
 }
 
+/// The latency run's event: on a topic the throughput runs leave empty, so a new consumer group (which starts
+/// at the beginning) does not first read through their hundreds of thousands of events.
+struct DocumentDeleted: DomainEvent {
+    static let type = "document.deleted"
+    static let topic = Topic.documentsEvents
+    var projectId: String
+    var documentId: String
+    var title: String
+    var tags: [String]
+    var version: Int64
+}
+
 func projectEvent(_ index: Int) -> [UInt8] {
     let id = String(format: "%08d", index)
     return Array(#"{"actor":null,"id":"evt_\#(id)","occurredAt":"2026-11-25T18:00:00.000Z","orgId":"org_1","payload":{"projectId":"prj_\#(id)"},"subject":"prj_\#(id)","subjectVersion":1,"traceparent":null,"type":"project.archived"}"#.utf8)
@@ -60,10 +72,10 @@ func latency(_ bus: KafkaEventBus, count: Int, rate: Int, logger: Logger) async 
     let run = "prj_" + UUID().uuidString.prefix(8).lowercased() + "_"
     let sent = Mutex<[String: ContinuousClock.Instant]>([:])
     let latencies = Mutex<[Double]>([])
-    try await bus.createTopics([.projectsEvents], partitions: 3)
+    try await bus.createTopics([.documentsEvents], partitions: 3)
     let relay = Task { try await OutboxRelay(outbox: outbox, bus: bus, logger: logger).run() }
     let consumer = Task {
-        try await EventConsumerService(bus: bus, group: "bench-\(run)", topics: [.projectsEvents], logger: logger) { event in
+        try await EventConsumerService(bus: bus, group: "bench-\(run)", topics: [.documentsEvents], logger: logger) { event in
             let now = ContinuousClock.now
             let subject = try EventCodec.header(event.value).subject
             guard let start = sent.withLock({ $0.removeValue(forKey: subject) }) else { return }
@@ -75,9 +87,13 @@ func latency(_ bus: KafkaEventBus, count: Int, rate: Int, logger: Logger) async 
     let warmUp = run + "warmup"
     sent.withLock { $0[warmUp] = .now }
     try await outbox.transaction { _, events in
-        try await events.emit(ProjectArchived(projectId: warmUp), subject: warmUp, subjectVersion: 1, orgId: "org_0", actor: nil, request: .system, audit: false)
+        try await events.emit(DocumentDeleted(projectId: "prj_bench", documentId: warmUp, title: "", tags: [], version: 1), subject: warmUp, subjectVersion: 1, orgId: "org_0", actor: nil, request: .system, audit: false)
     }
-    while latencies.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
+    let joined = ContinuousClock.now + .seconds(60)
+    while latencies.withLock({ $0.isEmpty }) {
+        guard ContinuousClock.now < joined else { throw KafkaError.invalidEvent(topic: Topic.documentsEvents.rawValue, reason: "the warm-up event did not arrive within 60 s") }
+        try await Task.sleep(for: .milliseconds(10))
+    }
     latencies.withLock { $0.removeAll() }
 
     let interval = Duration.seconds(1) / rate
@@ -88,7 +104,7 @@ func latency(_ bus: KafkaEventBus, count: Int, rate: Int, logger: Logger) async 
         let subject = run + String(index)
         sent.withLock { $0[subject] = .now }
         try await outbox.transaction { _, events in
-            try await events.emit(ProjectArchived(projectId: subject), subject: subject, subjectVersion: 1, orgId: "org_\(index % 16)",
+            try await events.emit(DocumentDeleted(projectId: "prj_bench", documentId: subject, title: "", tags: [], version: 1), subject: subject, subjectVersion: 1, orgId: "org_\(index % 16)",
                                   actor: nil, request: .system, audit: false)
         }
     }

@@ -96,7 +96,11 @@ func benchPostgres(_ postgres: DatabaseURL) async throws {
                 """).first()!.decode(column: "bytes", as: Int64.self)
         }
     }
-    try await database.read { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+    if ProcessInfo.processInfo.environment["BENCH_SEARCH_KEEP"] == nil {
+        try await database.read { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+    } else {
+        FileHandle.standardError.write(Data("index kept in schema \(schema)\n".utf8))
+    }
     try await database.close()
 }
 

@@ -130,10 +130,17 @@ enum FaultBroker {
     static let brokers = ProcessInfo.processInfo.environment["ACME_TEST_FAULT_KAFKA_BROKERS"]
     static let control = ProcessInfo.processInfo.environment["ACME_TEST_FAULT_KAFKA_CTL"]
 
+    /// The test timings, except the fetch wait. tansu's S3 storage spends a fetch's `fetch.wait.max.ms` on
+    /// reading the partition's watermark and listing its batch objects, and once that time is up it stops the
+    /// listing and answers with no records at all, even at offset 0 of a full partition. With the 10 ms of
+    /// `KafkaTestBroker` (meant for memory storage) every fetch came back empty whenever S3 took longer than
+    /// that. Seen on this broker with confluent-kafka reading a partition from offset 0: no record in 10 s at
+    /// 10 ms, the first after 0.2 to 0.4 s at 50, 100 or 500 ms; and the test's group consumer fetched offset 0
+    /// over a thousand times in 90 s without getting a record.
     static var configuration: KafkaConfiguration {
         var configuration = KafkaTestBroker.configuration
         configuration.bootstrapServers = brokers ?? ""
-        configuration.extra["debug"] = "eos" // TEMP-DIAG
+        configuration.fetchWaitMax = .milliseconds(500)
         return configuration
     }
 
@@ -145,7 +152,22 @@ enum FaultBroker {
 
 /// The broker is killed (SIGKILL) and restarted while the outbox relay publishes. Its data lives in S3, so
 /// what it acknowledged survives; what it had not acknowledged stays in librdkafka's queue or the outbox and
-/// is sent again. No event may be lost, and duplicates on the topic must not become duplicate effects.
+/// is sent again. Duplicates on the topic must not become duplicate effects.
+///
+/// What this broker can guarantee is narrower than Kafka's, because of a defect of tansu 0.6 on S3 storage:
+/// for a batch of an idempotent producer, Produce first advances the producer's sequence number and stores
+/// it (`meta.json`), then validates the batch against the topic's schema, then advances the partition's
+/// watermark and writes the batch object. A SIGKILL between the first step and the last leaves the sequence
+/// advanced without the records. After the restart librdkafka sends the unacknowledged batch again with the
+/// same sequence; the broker answers DUPLICATE_SEQUENCE_NUMBER, which librdkafka takes to mean "already
+/// written" (its DUPSEQ log: "previous send succeeded but was not acknowledged: marking the messages
+/// successfully delivered") and reports as delivered. The records are gone, and the next batch of the
+/// partition is written at their offsets. Reproduced without this code with confluent-kafka alone (900 Avro
+/// events to this broker, SIGKILL mid-stream): every run lost one in-flight batch of one partition (38 to
+/// 181 events) with successful delivery reports, and `meta.json` counted those events in the producer's
+/// sequence. So: events whose publish was under way when the broker was killed may be lost; every event
+/// acknowledged before the kill, and every event sent after the restart, must be applied exactly once, and
+/// the consumer must apply everything the broker holds.
 @Suite(.enabled(if: FaultBroker.brokers != nil && FaultBroker.control != nil,
     "set ACME_TEST_FAULT_KAFKA_BROKERS and ACME_TEST_FAULT_KAFKA_CTL (scripts/test does)"))
 struct KafkaBrokerRestartTests {
@@ -171,7 +193,8 @@ struct KafkaBrokerRestartTests {
         try await bus.createTopics([.projectsEvents], partitions: 3)
         let runID = "prj_" + UUID().uuidString.prefix(8).lowercased()
         let outbox = Outbox(database: store.database)
-        let relay = Task { try await OutboxRelay(outbox: outbox, bus: bus, logger: Logger(label: "relay")).run() }
+        let publishes = PublishRecorder(bus: bus)
+        let relay = Task { try await OutboxRelay(outbox: outbox, bus: publishes, logger: Logger(label: "relay")).run() }
         let consumer = Task {
             try await EventConsumerService(bus: bus, group: "fault-\(runID)", topics: [.projectsEvents], logger: Logger(label: "consumer")) { event in
                 // The topic may hold earlier runs' events; only this run's count.
@@ -180,6 +203,7 @@ struct KafkaBrokerRestartTests {
             }.run()
         }
         let count = 600
+        let all = Set((0..<count).map { "\(runID)_\($0)" })
         func emit(_ range: Range<Int>) async throws {
             for index in range {
                 try await outbox.transaction { _, events in
@@ -190,25 +214,95 @@ struct KafkaBrokerRestartTests {
             }
         }
         try await emit(0..<200)
+        // The events of every publish under way at any moment from just before the kill until the broker is
+        // gone: the only ones the broker may lose (see above).
+        publishes.startWatching()
         #expect(await FaultBroker.run("kill") == 0)
+        let inFlight = publishes.stopWatching()
         // Written while the broker is down: they wait in the outbox or in librdkafka's queue.
         try await emit(200..<400)
         #expect(await FaultBroker.run("start") == 0)
         try await emit(400..<count)
 
-        let rows = try await store.waitUntil(timeout: .seconds(90)) { Set($0.map(\.eventID)).count >= count }
+        let guaranteed = all.subtracting(inFlight)
+        let rows = try await store.waitUntil(timeout: .seconds(90)) { guaranteed.isSubset(of: Set($0.map(\.subject))) }
         consumer.cancel()
         relay.cancel()
         _ = await consumer.result
         _ = await relay.result
-        let subjects = Set(rows.map(\.subject))
-        // Known intermittent failure under investigation: in one full run 46 of 600 events had not reached the
-        // consumer after 90 s although the relay had delivery reports for all of them (backlog 0).
-        withKnownIssue("events missing after a broker restart (under investigation)", isIntermittent: true) {
-            #expect(subjects == Set((0..<count).map { "\(runID)_\($0)" }), "\(count - subjects.count) events lost")
-        }
+        let applied = Set(rows.map(\.subject))
+        #expect(guaranteed.isSubset(of: applied),
+                "\(guaranteed.subtracting(applied).count) events lost that were acknowledged before the kill or sent after the restart")
         #expect(duplicates(rows.map(\.eventID)).isEmpty, "applied twice: \(duplicates(rows.map(\.eventID)))")
         #expect(try await outbox.backlog() == 0)
+
+        // What the broker holds of this run, read from the beginning outside the group: up to the last event
+        // applied in each partition at least, so an event the consumer skipped would show up here.
+        let onBroker = try await eventsOnTheBroker(bus, runID: runID, including: applied)
+        #expect(onBroker.subtracting(applied).isEmpty, "on the broker but never applied: \(onBroker.subtracting(applied).sorted())")
+        let lost = all.subtracting(onBroker)
+        #expect(lost.isSubset(of: inFlight), "lost although not in flight at the kill: \(lost.subtracting(inFlight).sorted())")
+        if !lost.isEmpty {
+            Logger(label: "fault").warning("the broker lost events in flight at the kill (tansu DUPLICATE_SEQUENCE_NUMBER defect)",
+                                           metadata: ["lost": "\(lost.count)", "inFlight": "\(inFlight.count)"])
+        }
+    }
+
+    /// The subjects of `runID`'s events on the topic, read until every subject in `including` has been seen.
+    private func eventsOnTheBroker(_ bus: KafkaEventBus, runID: String, including: Set<String>) async throws -> Set<String> {
+        let reader = try await bus.reader(topic: .projectsEvents, fromBeginning: true)
+        var seen: Set<String> = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        do {
+            while !including.isSubset(of: seen) {
+                try #require(ContinuousClock.now < deadline, "the reader found \(seen.count) of the \(including.count) applied events")
+                for event in try await reader.poll(max: 1_000, timeout: .milliseconds(500)) {
+                    let subject = try EventCodec.header(event.value).subject
+                    if subject.hasPrefix(runID + "_") { seen.insert(subject) }
+                }
+            }
+        } catch {
+            await reader.close()
+            throw error
+        }
+        await reader.close()
+        return seen
+    }
+}
+
+/// Passes publishes on to the bus and, between `startWatching` and `stopWatching`, collects the subjects of
+/// every publish that is under way at some moment of that window.
+final class PublishRecorder: EventBus {
+    let bus: KafkaEventBus
+    private let state = Mutex<(running: [Int: [String]], next: Int, watched: Set<String>?)>(([:], 0, nil))
+
+    init(bus: KafkaEventBus) { self.bus = bus }
+
+    func publish(_ events: [OutgoingEvent]) async throws {
+        let subjects = events.map { (try? EventCodec.header($0.value).subject) ?? "" }
+        let id = state.withLock { state in
+            state.next += 1
+            state.running[state.next] = subjects
+            state.watched?.formUnion(subjects)
+            return state.next
+        }
+        defer { state.withLock { _ = $0.running.removeValue(forKey: id) } }
+        try await bus.publish(events)
+    }
+
+    func consumer(group: String, topics: [Topic]) async throws -> any EventConsumer {
+        try await bus.consumer(group: group, topics: topics)
+    }
+
+    func startWatching() {
+        state.withLock { state in state.watched = Set(state.running.values.joined()) }
+    }
+
+    func stopWatching() -> Set<String> {
+        state.withLock { state in
+            defer { state.watched = nil }
+            return state.watched ?? []
+        }
     }
 }
 
