@@ -30,7 +30,7 @@ let org = "org_0000000000000000000000BENC"
 let project = "prj_0000000000000000000000BENC"
 let reader = "usr_0000000000000000000000BENC"
 
-func measure(_ index: any SearchIndex, database: any Database, sizeQuery: () async throws -> Int64) async throws {
+func measure(_ index: any SearchIndex, sizeQuery: () async throws -> Int64) async throws {
     let lines = try String(contentsOfFile: corpusDirectory + "/corpus.jsonl", encoding: .utf8).split(separator: "\n")
     let decoder = JSONDecoder()
     let now = Date()
@@ -88,7 +88,7 @@ func benchPostgres(_ postgres: DatabaseURL) async throws {
     let schema = "bench_search_\(Int(Date().timeIntervalSince1970))"
     let database = try await PostgresDatabasePool.open(name: "search", url: postgres, schema: schema, maxConnections: 16, logger: logger)
     try await Migrator(database: database, migrations: SearchService.migrations, logger: logger).migrate()
-    try await measure(PostgresSearchIndex(database: database), database: database) {
+    try await measure(PostgresSearchIndex(database: database)) {
         try await database.read { db in
             try await db.raw("""
                 SELECT sum(pg_total_relation_size(c.oid))::bigint AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -109,7 +109,7 @@ func benchSQLite() async throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let database = try await SQLiteDatabasePool.open(name: "search", path: directory + "/search.sqlite", readers: 16, logger: logger)
     try await Migrator(database: database, migrations: SearchService.migrations, logger: logger).migrate()
-    try await measure(SQLiteSearchIndex(database: database), database: database) {
+    try await measure(SQLiteSearchIndex(database: database)) {
         // The database file and its write-ahead log (not yet checkpointed pages live there).
         ["", "-wal"].reduce(Int64(0)) { total, suffix in
             let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/search.sqlite" + suffix)
