@@ -173,13 +173,13 @@ let package = Package(
         ),
         .testTarget(
             name: "AcmeKafkaTests",
-            dependencies: ["AcmeKafka", "AcmeEvents", "AcmeDatabase", "AcmeCore", sqlKit, logging],
+            dependencies: ["AcmeKafka", "AcmeEvents", "AcmeDatabase", "AcmeCore", "AcmeTestSupport", sqlKit, logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "AcmeServerTests",
             dependencies: [
-                "AcmeServer", "Auth", "User", "Gateway", "AcmeCore", "AcmeDatabase", "AcmeEvents", "AcmeKafka",
+                "AcmeServer", "Auth", "User", "Gateway", "AcmeCore", "AcmeDatabase", "AcmeEvents", "AcmeKafka", "AcmeTestSupport",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),

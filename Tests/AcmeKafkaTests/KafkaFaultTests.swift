@@ -2,6 +2,7 @@
 import AcmeCore
 import AcmeEvents
 import AcmeKafka
+import AcmeTestSupport
 import Foundation
 import Logging
 import Synchronization

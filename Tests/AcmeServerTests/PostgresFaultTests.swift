@@ -1,15 +1,13 @@
 import AcmeCore
 import AcmeDatabase
 import AcmeServer
+import AcmeTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// PostgreSQL restarting and stopping under a running server. Needs its own cluster (a restart would disturb
 /// every other test), which `scripts/test` starts: ACME_TEST_FAULT_DATABASE_URL names it and
@@ -97,24 +95,8 @@ enum FaultCluster {
     static let pgCtlCommand = ProcessInfo.processInfo.environment["ACME_TEST_FAULT_PG_CTL"]
     static let databaseURL: DatabaseURL? = ProcessInfo.processInfo.environment["ACME_TEST_FAULT_DATABASE_URL"].flatMap { try? DatabaseURL($0) }
 
-    /// Runs pg_ctl with `arguments` and returns its exit status. posix_spawn and waitpid on a thread of its
-    /// own: Foundation's Process missed the child's exit here and waited forever.
+    /// Runs pg_ctl with `arguments` and returns its exit status.
     static func pgCtl(_ arguments: String) async throws -> Int32 {
-        let command = (pgCtlCommand ?? "false") + " " + arguments + " >/dev/null 2>&1"
-        return await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var pid = pid_t()
-                let arguments: [String] = ["/bin/sh", "-c", command]
-                let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-                defer { argv.forEach { free($0) } }
-                guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else {
-                    return continuation.resume(returning: -1)
-                }
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                // WEXITSTATUS: the exit code sits in bits 8–15 of the wait status.
-                continuation.resume(returning: (status >> 8) & 0xff)
-            }
-        }
+        await Shell.run((pgCtlCommand ?? "false") + " " + arguments)
     }
 }

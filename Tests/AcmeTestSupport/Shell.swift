@@ -1,14 +1,14 @@
-#if Kafka
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Runs shell commands from tests (the fault broker's control script).
-enum Shell {
-    /// Runs `command` with /bin/sh and returns its exit status. posix_spawn and waitpid on a thread of its
-    /// own: Foundation's Process has been seen to miss a child's exit here (see PostgresFaultTests).
-    static func run(_ command: String) async -> Int32 {
+/// Runs shell commands from tests (pg_ctl for the PostgreSQL fault tests, the Kafka fault broker's control
+/// script).
+public enum Shell {
+    /// Runs `command` with /bin/sh, its output discarded, and returns its exit status. posix_spawn and waitpid
+    /// on a thread of its own: Foundation's Process missed a child's exit here and waited forever.
+    public static func run(_ command: String) async -> Int32 {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 var pid = pid_t()
@@ -26,4 +26,3 @@ enum Shell {
         }
     }
 }
-#endif
