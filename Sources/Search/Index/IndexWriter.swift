@@ -109,15 +109,26 @@ struct IndexWriter: Sendable {
     /// Records `version` as the project's; false if the index already has that version or a later one.
     /// A project not seen yet (its creation still in flight on another partition) gets a placeholder row.
     private func claimProject(_ id: String, orgId: String?, version: Int64, on db: any SQLDatabase) async throws -> Bool {
-        let row = try await db.select().column("version").from("search_projects").where("project_id", .equal, id).first()
-        if let row {
+        try await claim(
+            "search_projects", "project_id", id, version: version,
+            placeholder: [("org_id", orgId ?? ""), ("project_key", ""), ("visibility", "private"), ("live", 0)], on: db)
+    }
+
+    /// Records `version` in the row of `table` whose `key` column is `id`, setting `columns` with it; false
+    /// (and nothing written) if the row already has that version or a later one. A missing row is inserted with
+    /// `columns` and `placeholder`.
+    private func claim(
+        _ table: String, _ key: String, _ id: String, version: Int64, columns: [(String, any Encodable & Sendable)] = [],
+        placeholder: [(String, any Encodable & Sendable)] = [], on db: any SQLDatabase
+    ) async throws -> Bool {
+        if let row = try await db.select().column("version").from(table).where(SQLColumn(key), .equal, SQLBind(id)).first() {
             guard try row.decode(column: "version", as: Int64.self) < version else { return false }
-            try await db.update("search_projects").set("version", to: version).where("project_id", .equal, id).run()
+            var update = db.update(table).set("version", to: version)
+            for (column, value) in columns { update = update.set(SQLColumn(column), to: SQLBind(value)) }
+            try await update.where(SQLColumn(key), .equal, SQLBind(id)).run()
         } else {
-            try await db.insert(into: "search_projects")
-                .columns("project_id", "org_id", "project_key", "visibility", "live", "version")
-                .values(SQLBind(id), SQLBind(orgId ?? ""), SQLBind(""), SQLBind("private"), SQLBind(0), SQLBind(version))
-                .run()
+            let values = [(key, id as any Encodable & Sendable), ("version", version)] + columns + placeholder
+            try await db.insert(into: table).columns(values.map(\.0)).values(values.map { SQLBind($0.1) }).run()
         }
         return true
     }
@@ -139,26 +150,13 @@ struct IndexWriter: Sendable {
     }
 
     private func claimUser(_ id: String, version: Int64, live: Bool, on db: any SQLDatabase) async throws -> Bool {
-        let row = try await db.select().column("version").from("search_users").where("user_id", .equal, id).first()
-        if let row {
-            guard try row.decode(column: "version", as: Int64.self) < version else { return false }
-            try await db.update("search_users").set("version", to: version).set("live", to: live ? 1 : 0)
-                .where("user_id", .equal, id).run()
-        } else {
-            try await db.insert(into: "search_users").columns("user_id", "name", "email", "live", "version")
-                .values(SQLBind(id), SQLBind(""), SQLBind(""), SQLBind(live ? 1 : 0), SQLBind(version)).run()
-        }
-        return true
+        try await claim(
+            "search_users", "user_id", id, version: version, columns: [("live", live ? 1 : 0)],
+            placeholder: [("name", ""), ("email", "")], on: db)
     }
 
     private func orgMember(orgId: String, userId: String, member: Bool, version: Int64, at: Date, on db: any SQLDatabase) async throws {
-        let row = try await db.select().column("version").from("search_orgs").where("org_id", .equal, orgId).first()
-        if let row {
-            guard try row.decode(column: "version", as: Int64.self) < version else { return }
-            try await db.update("search_orgs").set("version", to: version).where("org_id", .equal, orgId).run()
-        } else {
-            try await db.insert(into: "search_orgs").columns("org_id", "version").values(SQLBind(orgId), SQLBind(version)).run()
-        }
+        guard try await claim("search_orgs", "org_id", orgId, version: version, on: db) else { return }
         let key = EntryKey.user(userId, in: orgId)
         guard member else {
             try await deleteEntries(["entry_key": key], on: db)
