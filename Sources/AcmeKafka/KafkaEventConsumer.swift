@@ -155,8 +155,18 @@ final class ConsumerClient: @unchecked Sendable {
                 try RdKafka.check("subscribe", rd_kafka_subscribe(handle, list))
             case .partitions(let topic, let fromBeginning, let timeout):
                 let count = try RdKafka.partitionCount(handle, topic, timeout: timeout)
-                let start = Int64(fromBeginning ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END)
-                let list = RdKafka.partitionList((0..<count).map { (TopicPartition(topic: topic, partition: $0), offset: start) })
+                // A reader from the end starts at each partition's high watermark as the broker reports it now,
+                // not at OFFSET_END, which librdkafka resolves only at the first fetch: an event published after
+                // this initializer returns is then always read.
+                let starts = try (0..<count).map { partition -> Int64 in
+                    if fromBeginning { return Int64(RD_KAFKA_OFFSET_BEGINNING) }
+                    var low: Int64 = 0, high: Int64 = 0
+                    try RdKafka.check("query watermark offsets",
+                                      rd_kafka_query_watermark_offsets(handle, topic.rawValue, Int32(partition), &low, &high,
+                                                                       RdKafka.millis(timeout)))
+                    return high
+                }
+                let list = RdKafka.partitionList((0..<count).map { (TopicPartition(topic: topic, partition: $0), offset: starts[$0]) })
                 defer { rd_kafka_topic_partition_list_destroy(list) }
                 try RdKafka.check("assign", rd_kafka_assign(handle, list))
             }

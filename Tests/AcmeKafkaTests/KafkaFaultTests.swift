@@ -178,7 +178,7 @@ struct KafkaBrokerRestartTests {
         var projectId: String
     }
 
-    @Test func aBrokerKilledAndRestartedWhileTheRelayPublishesLosesNoEventAndNoneIsAppliedTwice() async throws {
+    @Test func aBrokerKilledAndRestartedWhileTheRelayPublishesLosesNoAcknowledgedEventAndAppliesNoneTwice() async throws {
         let bus = try KafkaEventBus(configuration: FaultBroker.configuration, logger: Logger(label: "fault"))
         do {
             try await EffectStore.with { store in try await run(bus, store) }

@@ -281,6 +281,37 @@ func ids(_ result: IndexResult) -> [String] { result.hits.map(\.id) }
         await f.close()
     }
 
+    /// An index written before ``ContentlessSearchText`` (FTS5 kept by triggers) is searchable after it, and
+    /// later changes replace its rows.
+    @Test(.enabled(if: Scratch.postgresURL == nil, "the migration changes only SQLite")) func anIndexFromTheTriggerEraSurvivesTheMigration() async throws {
+        let scratch = Scratch()
+        let old = try await scratch.open("search", migrations: [CreateSearchTables()])
+        let triggerEra = IndexWriter { _, _, _, _, _ in }
+        try await old.transaction { db in
+            try await triggerEra.apply(.project(.init(
+                id: Self.p1, orgId: IndexFixture.org, name: "Platform", key: "K", description: nil, visibility: "org", version: 1,
+                updatedAt: Date())), on: db)
+            try await triggerEra.apply(.document(.init(
+                id: Self.d1, orgId: IndexFixture.org, projectId: Self.p1, title: "Quarterly roadmap", body: "migrations ahead",
+                tags: [], author: IndexFixture.alice, version: 2, updatedAt: Date())), on: db)
+        }
+        await scratch.close(keepData: true)
+        let database = try await scratch.open("search", migrations: SearchService.migrations)
+        let index = try await SearchService.index(on: database)
+        func search(_ text: String) async throws -> [String] {
+            ids(try await index.search(IndexQuery(
+                request: SearchRequest(query: try SearchQuery.parse(text)),
+                viewer: .init(userId: IndexFixture.alice, orgId: IndexFixture.org, seesAllProjects: false))))
+        }
+        #expect(try await search("roadmap") == [Self.d1])
+        try await index.apply([.document(.init(
+            id: Self.d1, orgId: IndexFixture.org, projectId: Self.p1, title: "Annual plan", body: "migrations ahead", tags: [],
+            author: IndexFixture.alice, version: 3, updatedAt: Date()))])
+        #expect(try await search("roadmap").isEmpty)
+        #expect(try await search("annual") == [Self.d1])
+        await scratch.close()
+    }
+
     @Test func randomQueriesNeverFailInTheEngine() async throws {
         let f = try await IndexFixture()
         try await f.project(Self.p1, name: "Platform")

@@ -16,10 +16,10 @@ import Foundation
 /// A deletion leaves a tombstone (a row with `live = 0` and no text), so a replayed creation cannot bring
 /// the subject back.
 struct IndexWriter: Sendable {
-    /// Called after an entry's text is written, for engines that index it themselves (PostgreSQL).
-    typealias TextHook = @Sendable (_ key: String, _ title: String, _ body: String, _ db: any SQLDatabase) async throws -> Void
+    /// Called after an entry's text is written (`replaced`: it had text before), so the engine indexes it.
+    typealias TextHook = @Sendable (_ key: String, _ title: String, _ body: String, _ replaced: Bool, _ db: any SQLDatabase) async throws -> Void
 
-    let didWriteText: TextHook?
+    let didWriteText: TextHook
 
     func apply(_ change: IndexChange, on db: any SQLDatabase) async throws {
         switch change {
@@ -66,17 +66,16 @@ struct IndexWriter: Sendable {
         let key = EntryKey.document(state.id)
         let existing = try await entry(key, on: db)
         if let existing, existing.version >= state.version { return }
-                try await write(
+        try await write(
             Entry(
                 key: key, kind: .document, id: state.id, orgId: state.orgId, projectId: state.projectId, title: state.title,
                 body: state.body, author: state.author ?? existing?.author, updatedAt: state.updatedAt, version: state.version, live: true),
             exists: existing != nil, on: db)
         try await db.delete(from: "search_tags").where("entry_key", .equal, key).run()
-        let tags = Set(state.tags)
-        if !tags.isEmpty {
-            var insert = db.insert(into: "search_tags").columns("entry_key", "tag")
-            for tag in tags.sorted() { insert = insert.values(SQLBind(key), SQLBind(tag)) }
-            try await insert.run()
+        // One row per statement: SQLite runs a multi-row insert under a statement savepoint, and FTS5 writes its
+        // pending terms to disk at every savepoint, which would make each indexed document a segment of its own.
+        for tag in Set(state.tags) {
+            try await db.insert(into: "search_tags").columns("entry_key", "tag").values(SQLBind(key), SQLBind(tag)).run()
         }
     }
 
@@ -145,7 +144,7 @@ struct IndexWriter: Sendable {
         for key in keys {
             try await db.update("search_entries").set("title", to: title).set("body", to: body)
                 .set("updated_at", to: at.millis).where("entry_key", .equal, key).run()
-            try await didWriteText?(key, title, body, db)
+            try await didWriteText(key, title, body, true, db)
         }
     }
 
@@ -223,7 +222,7 @@ struct IndexWriter: Sendable {
                     SQLBind(entry.version), SQLBind(entry.live ? 1 : 0))
                 .run()
         }
-        try await didWriteText?(entry.key, entry.title, entry.body, db)
+        try await didWriteText(entry.key, entry.title, entry.body, exists, db)
     }
 
     /// Leaves a row that hides the subject and remembers its version.

@@ -11,7 +11,7 @@ public struct PostgresSearchIndex: SearchIndex {
     static let weights = "{0.1, 0.2, 0.4, 1.0}"
 
     let database: any Database
-    private let writer = IndexWriter { key, title, body, db in
+    private let writer = IndexWriter { key, title, body, _, db in
         try await db.raw("""
             UPDATE search_entries SET tsv = setweight(to_tsvector('simple', \(bind: Self.words(title))), 'A')
                 || setweight(to_tsvector('simple', \(bind: Self.words(body))), 'B')

@@ -4,7 +4,15 @@ import SQLKit
 /// The embedded engine: SQLite FTS5 with BM25 ranking (title weighted ×4 over the body).
 public struct SQLiteSearchIndex: SearchIndex {
     let database: any Database
-    private let writer = IndexWriter(didWriteText: nil)
+    /// The FTS5 table is contentless: its row for an entry is replaced by hand (see ``ContentlessSearchText``).
+    private let writer = IndexWriter { key, title, body, replaced, db in
+        guard let rid = try await db.raw("SELECT rid FROM search_entries WHERE entry_key = \(bind: key)").first()?
+            .decode(column: "rid", as: Int64.self) else { return }
+        if replaced { try await db.raw("DELETE FROM search_fts WHERE rowid = \(bind: rid)").run() }
+        // Tombstones have no text, and nothing to find.
+        guard !title.isEmpty || !body.isEmpty else { return }
+        try await db.raw("INSERT INTO search_fts (rowid, title, body) VALUES (\(bind: rid), \(bind: title), \(bind: body))").run()
+    }
 
     public init(database: any Database) {
         self.database = database

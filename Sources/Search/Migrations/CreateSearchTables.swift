@@ -2,7 +2,7 @@ import AcmeDatabase
 import SQLKit
 
 /// The index tables. `search_entries` and its text index differ by engine: on SQLite an external-content FTS5
-/// table kept in step by triggers (the text is stored once), with prefix indexes for two- and three-letter
+/// table kept in step by triggers (since ``ContentlessSearchText``: a contentless one), with prefix indexes for two- and three-letter
 /// stems and an `fts5vocab` view of its terms for the typo-tolerant retry; on PostgreSQL a weighted `tsvector`
 /// column with a GIN index, and a table of indexed words for the same retry.
 ///
