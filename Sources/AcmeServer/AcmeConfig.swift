@@ -28,6 +28,10 @@ public struct AcmeConfig: Sendable {
     /// The embedded log (default) or Kafka: `event.bus` (`embedded` or `kafka://host:port[,host:port]`),
     /// else `kafka.brokers` (`host:port[,host:port]`) if set.
     public var eventBus: EventBusSetting = .embedded
+    /// Further librdkafka properties for every Kafka client, `kafka.properties` as `key=value,key=value`
+    /// (TLS or SASL settings, or `fetch.wait.max.ms` on a broker that answers held fetches at once); they
+    /// override the defaults of `KafkaConfiguration`. A secret: SASL passwords go here.
+    public var kafkaProperties: [String: String] = [:]
     /// Base64 AES-256 key that seals stored secrets (TOTP seeds, signing keys). When unset, the embedded
     /// server creates one in `<dataDir>/secrets.key` (mode 0600); production passes it from a secret store.
     public var secretsKey: String?
@@ -77,6 +81,9 @@ public struct AcmeConfig: Sendable {
         } else if let brokers = reader.string(forKey: "kafka.brokers") {
             eventBus = .kafka(brokers: try EventBusSetting.brokers(brokers))
         }
+        if let properties = reader.string(forKey: "kafka.properties", isSecret: true) {
+            kafkaProperties = try Self.kafkaProperties(parsing: properties)
+        }
         secretsKey = reader.string(forKey: "secrets.key", isSecret: true)
         do {
             if let url = reader.string(forKey: "database.url", isSecret: true) { databaseURL = try DatabaseURL(url) }
@@ -92,6 +99,19 @@ public struct AcmeConfig: Sendable {
         statementTimeoutSeconds = reader.int(forKey: "database.statement.timeout", default: statementTimeoutSeconds)
         runMigrations = !reader.bool(forKey: "no.migrate", default: false)
         try validate()
+    }
+
+    /// `key=value,key=value` (values may contain `=`, not `,`); the values stay out of the error, which the
+    /// log shows.
+    static func kafkaProperties(parsing text: String) throws(ConfigError) -> [String: String] {
+        var properties: [String: String] = [:]
+        for entry in text.split(separator: ",") {
+            let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, let key = parts.first, !key.isEmpty, key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" })
+            else { throw .invalid("Kafka property", entry.split(separator: "=").first.map(String.init) ?? "", "key=value,key=value") }
+            properties[key] = parts[1]
+        }
+        return properties
     }
 
     public func validate() throws {

@@ -15,7 +15,7 @@ extension AcmeServer {
             return LocalEventLog(database: events, partitionCount: config.eventPartitions)
         case .kafka(let brokers):
             #if Kafka
-            let bus = try KafkaEventBus(configuration: kafkaConfiguration(brokers: brokers), logger: logger)
+            let bus = try KafkaEventBus(configuration: kafkaConfiguration(config, brokers: brokers), logger: logger)
             do {
                 try await bus.createTopics(EventSchemas.byTopic.keys.sorted { $0.rawValue < $1.rawValue }, partitions: config.eventPartitions)
             } catch {
@@ -31,7 +31,9 @@ extension AcmeServer {
         }
     }
 
-    static func kafkaConfiguration(brokers: String) -> KafkaConfiguration {
-        KafkaConfiguration(bootstrapServers: brokers, clientID: "acme-server")
+    static func kafkaConfiguration(_ config: AcmeConfig, brokers: String) -> KafkaConfiguration {
+        var configuration = KafkaConfiguration(bootstrapServers: brokers, clientID: "acme-server")
+        configuration.extra = config.kafkaProperties
+        return configuration
     }
 }

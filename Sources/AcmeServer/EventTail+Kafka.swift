@@ -6,9 +6,9 @@ extension EventTail {
     /// `events tail` on Kafka: a reader of every partition outside any consumer group (it commits nothing),
     /// at the end of each partition or at its beginning. Values come back as the JSON envelopes they were
     /// published as (Avro on the wire is decoded with the compiled-in schemas).
-    func run(kafkaBrokers brokers: String, logger: Logger, output: (String) -> Void) async throws {
+    func run(kafka config: AcmeConfig, brokers: String, logger: Logger, output: (String) -> Void) async throws {
         #if Kafka
-        let bus = try KafkaEventBus(configuration: AcmeServer.kafkaConfiguration(brokers: brokers), logger: logger)
+        let bus = try KafkaEventBus(configuration: AcmeServer.kafkaConfiguration(config, brokers: brokers), logger: logger)
         do {
             let reader = try await bus.reader(topic: topic, fromBeginning: fromBeginning)
             var printed = 0

@@ -25,7 +25,7 @@ public struct EventTail: Sendable {
     /// Opens the event bus `config` names (the embedded log or Kafka) and hands each line to `output`.
     public func run(_ config: AcmeConfig, logger: Logger, output: (String) -> Void) async throws {
         if case .kafka(let brokers) = config.eventBus {
-            return try await run(kafkaBrokers: brokers, logger: logger, output: output)
+            return try await run(kafka: config, brokers: brokers, logger: logger, output: output)
         }
         let database = try await AcmeServer.connect("events", config: config, logger: logger)
         do {

@@ -161,6 +161,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Event bus: embedded, or kafka://host:port[,host:port] (needs a build with --traits Kafka); ACME_KAFKA_BROKERS=host:port[,host:port] also selects Kafka. [env: ACME_EVENT_BUS] (default: embedded)")
     var eventBus: String?
 
+    @Option(help: "Further librdkafka properties, key=value,key=value (e.g. security.protocol=ssl); they override the defaults. [env: ACME_KAFKA_PROPERTIES]")
+    var kafkaProperties: String?
+
     @Option(help: "Base64 AES-256 key sealing stored secrets; default: a key file in the data directory. [env: ACME_SECRETS_KEY]")
     var secretsKey: String?
 
@@ -201,6 +204,7 @@ struct ServerOptions: ParsableArguments {
         set("sqlite.durability", sqliteDurability.map { .string($0) })
         set("event.partitions", eventPartitions.map { .int($0) })
         set("event.bus", eventBus.map { .string($0) })
+        set("kafka.properties", kafkaProperties.map { .string($0) }, secret: true)
         set("secrets.key", secretsKey.map { .string($0) }, secret: true)
         return values
     }

@@ -20,6 +20,14 @@ import Testing
         #expect(try Self.config(["ACME_KAFKA_BROKERS": "a:9092, b:9093"]).eventBus == .kafka(brokers: "a:9092,b:9093"))
     }
 
+    @Test func kafkaPropertiesArePassedToTheClients() throws {
+        let config = try Self.config(["ACME_KAFKA_PROPERTIES": "security.protocol=ssl, sasl.password=a=b,fetch.wait.max.ms=100"])
+        #expect(config.kafkaProperties == ["security.protocol": "ssl", "sasl.password": "a=b", "fetch.wait.max.ms": "100"])
+        for bad in ["novalue", "=x", "a b=c", "ok=1,broken"] {
+            #expect(throws: ConfigError.self, "\(bad)") { try Self.config(["ACME_KAFKA_PROPERTIES": bad]) }
+        }
+    }
+
     @Test func malformedBusSettingsStopTheStart() {
         for values in [["ACME_EVENT_BUS": "kafka"], ["ACME_EVENT_BUS": "kafka://"], ["ACME_EVENT_BUS": "kafka://host"],
                        ["ACME_EVENT_BUS": "redis://h:1"], ["ACME_KAFKA_BROKERS": "h:0"], ["ACME_KAFKA_BROKERS": ","]] {
