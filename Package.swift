@@ -163,7 +163,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AcmeDatabaseTests",
-            dependencies: ["AcmeDatabase", "AcmeCore", sqlKit],
+            dependencies: ["AcmeDatabase", "AcmeCore", "AcmeTestSupport", sqlKit],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -60,19 +60,34 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     func tls() throws -> PostgresClient.Configuration.TLS {
+        guard let (configuration, required) = tlsConfiguration else { return .disable }
+        return required ? .require(configuration) : .prefer(configuration)
+    }
+
+    /// The same for a single connection (start-up diagnosis).
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        var tls = PostgresConnection.Configuration.TLS.disable
+        if let (configuration, required) = tlsConfiguration {
+            let context = try NIOSSLContext(configuration: configuration)
+            tls = required ? .require(context) : .prefer(context)
+        }
+        return PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: tls)
+    }
+
+    /// nil: no TLS; else the client configuration and whether TLS is required.
+    private var tlsConfiguration: (TLSConfiguration, required: Bool)? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
         switch sslMode {
-        case .disable: return .disable
+        case .disable: return nil
         case .prefer:
-            var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = .none
-            return .prefer(configuration)
+            return (configuration, false)
         case .require:
             // libpq's "require": encrypted, but the certificate is not checked.
-            var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = .none
-            return .require(configuration)
+            return (configuration, true)
         case .verifyFull:
-            return .require(TLSConfiguration.makeClientConfiguration())
+            return (configuration, true)
         }
     }
 }

@@ -56,7 +56,7 @@ public final class PostgresDatabasePool: Database {
         // Let the client's run loop start before the first lease (it warns about leases that come earlier).
         try? await Task.sleep(for: .milliseconds(5))
         do {
-            try await pool.waitUntilReachable()
+            try await pool.waitUntilReachable(url)
             if let schema {
                 try await pool.read { db in try await db.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run() }
             }
@@ -67,19 +67,37 @@ public final class PostgresDatabasePool: Database {
         return pool
     }
 
-    /// Start-up retries with backoff: the database may still be starting (containers, restarts).
-    private func waitUntilReachable(attempts: Int = 8) async throws {
+    /// Start-up retries with backoff: the database may still be starting (containers, restarts). A refusal
+    /// that no retry can change (wrong password, no such database) ends the start at once, saying why.
+    private func waitUntilReachable(_ url: DatabaseURL, attempts: Int = 8) async throws {
         var delay = Duration.milliseconds(100)
         for attempt in 1...attempts {
             do {
                 try await read { db in try await db.raw("SELECT 1").run() }
                 return
             } catch {
+                if let refusal = await Self.permanentRefusal(url, logger: logger) { throw refusal }
                 if attempt == attempts { throw error }
                 logger.warning("database not reachable yet; retrying", metadata: ["database": "\(name)", "error": "\(String(reflecting: error))"])
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(3))
             }
+        }
+    }
+
+    /// The pool only reports that no connection came; one connection of our own shows what the server said.
+    private static func permanentRefusal(_ url: DatabaseURL, logger: Logger) async -> DatabaseRefusal? {
+        do {
+            let connection = try await PostgresConnection.connect(configuration: try url.connectionConfiguration(), id: 0, logger: logger)
+            try? await connection.close()
+            return nil
+        } catch let error as PSQLError {
+            let state = error.serverInfo?[.sqlState] ?? ""
+            // 28xxx: invalid authorization (password, role, pg_hba.conf); 3D000: no such database.
+            guard state.hasPrefix("28") || state == "3D000" else { return nil }
+            return DatabaseRefusal(url: url, message: error.serverInfo?[.message] ?? state)
+        } catch {
+            return nil
         }
     }
 
@@ -162,4 +180,12 @@ private final class LeaseFlag: Sendable {
 private struct UncheckedSendableBox<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+/// The PostgreSQL server refused the connection for a reason that retrying cannot change.
+public struct DatabaseRefusal: Error, CustomStringConvertible {
+    public var url: DatabaseURL
+    public var message: String
+
+    public var description: String { "PostgreSQL at \(url) refused the connection: \(message)" }
 }
