@@ -281,19 +281,48 @@ func ids(_ result: IndexResult) -> [String] { result.hits.map(\.id) }
         await f.close()
     }
 
+    /// A batch writes its documents together: each document ends at its newest state, whatever the order of
+    /// the batch, and a stale change (here a deletion older than the last update) changes nothing.
+    @Test func aBatchLeavesEachDocumentAtItsNewestState() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        func document(_ id: String, _ title: String, tags: [String] = [], version: Int64) -> IndexChange {
+            .document(.init(id: id, orgId: IndexFixture.org, projectId: Self.p1, title: title, body: "batched", tags: tags,
+                            author: IndexFixture.alice, version: version, updatedAt: f.now))
+        }
+        try await f.index.apply([
+            document(Self.d1, "alpha", tags: ["old"], version: 10), document(Self.d2, "beta", tags: ["x"], version: 11),
+            document(Self.d1, "gamma", tags: ["new"], version: 13), .documentDeleted(id: Self.d1, orgId: IndexFixture.org, version: 12, at: f.now),
+            document(Self.d3, "delta", version: 14), .documentDeleted(id: Self.d3, orgId: IndexFixture.org, version: 15, at: f.now),
+        ])
+        #expect(ids(try await f.search("gamma")) == [Self.d1])
+        #expect(ids(try await f.search("alpha")).isEmpty)
+        #expect(ids(try await f.search("delta")).isEmpty)
+        let all = try await f.search("batched")
+        #expect(Set(ids(all)) == [Self.d1, Self.d2])
+        #expect(all.facets.tag == ["new": 1, "x": 1])
+        try await f.index.apply([document(Self.d1, "stale", version: 13), document(Self.d2, "epsilon", version: 16)])
+        #expect(ids(try await f.search("gamma")) == [Self.d1])
+        #expect(ids(try await f.search("epsilon")) == [Self.d2])
+        #expect(try await f.search("batched").facets.tag == ["new": 1])
+        await f.close()
+    }
+
     /// An index written before ``ContentlessSearchText`` (FTS5 kept by triggers) is searchable after it, and
     /// later changes replace its rows.
     @Test(.enabled(if: Scratch.postgresURL == nil, "the migration changes only SQLite")) func anIndexFromTheTriggerEraSurvivesTheMigration() async throws {
         let scratch = Scratch()
         let old = try await scratch.open("search", migrations: [CreateSearchTables()])
-        let triggerEra = IndexWriter { _, _, _, _, _ in }
+        let triggerEra = IndexWriter { _, _ in }
         try await old.transaction { db in
-            try await triggerEra.apply(.project(.init(
-                id: Self.p1, orgId: IndexFixture.org, name: "Platform", key: "K", description: nil, visibility: "org", version: 1,
-                updatedAt: Date())), on: db)
-            try await triggerEra.apply(.document(.init(
-                id: Self.d1, orgId: IndexFixture.org, projectId: Self.p1, title: "Quarterly roadmap", body: "migrations ahead",
-                tags: [], author: IndexFixture.alice, version: 2, updatedAt: Date())), on: db)
+            try await triggerEra.apply([
+                .project(.init(
+                    id: Self.p1, orgId: IndexFixture.org, name: "Platform", key: "K", description: nil, visibility: "org", version: 1,
+                    updatedAt: Date())),
+                .document(.init(
+                    id: Self.d1, orgId: IndexFixture.org, projectId: Self.p1, title: "Quarterly roadmap", body: "migrations ahead",
+                    tags: [], author: IndexFixture.alice, version: 2, updatedAt: Date())),
+            ], on: db)
         }
         await scratch.close(keepData: true)
         let database = try await scratch.open("search", migrations: SearchService.migrations)

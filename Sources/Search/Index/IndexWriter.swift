@@ -16,14 +16,39 @@ import Foundation
 /// A deletion leaves a tombstone (a row with `live = 0` and no text), so a replayed creation cannot bring
 /// the subject back.
 struct IndexWriter: Sendable {
-    /// Called after an entry's text is written (`replaced`: it had text before), so the engine indexes it.
-    typealias TextHook = @Sendable (_ key: String, _ title: String, _ body: String, _ replaced: Bool, _ db: any SQLDatabase) async throws -> Void
+    /// An entry whose text was just written, for the engine to index.
+    struct Text: Sendable {
+        var key: String
+        var title: String
+        var body: String
+        /// The entry had text before.
+        var replaced: Bool
+    }
+
+    /// Called after entries' text is written, so the engine indexes it (once per run of documents).
+    typealias TextHook = @Sendable (_ texts: [Text], _ db: any SQLDatabase) async throws -> Void
 
     let didWriteText: TextHook
 
-    func apply(_ change: IndexChange, on db: any SQLDatabase) async throws {
+    /// Applies `changes` in order. A run of consecutive document changes, the bulk of any batch, is written with
+    /// a few statements for the whole run rather than several per document (on PostgreSQL each is a round trip).
+    func apply(_ changes: [IndexChange], on db: any SQLDatabase) async throws {
+        var run: [IndexChange.DocumentState] = []
+        for change in changes {
+            if case .document(let state) = change {
+                run.append(state)
+                continue
+            }
+            if !run.isEmpty { try await documents(run, on: db) }
+            run = []
+            try await apply(change, on: db)
+        }
+        if !run.isEmpty { try await documents(run, on: db) }
+    }
+
+    private func apply(_ change: IndexChange, on db: any SQLDatabase) async throws {
         switch change {
-        case .document(let state): try await document(state, on: db)
+        case .document(let state): try await documents([state], on: db)
         case .documentDeleted(let id, let orgId, let version, let at):
             try await tombstone(key: EntryKey.document(id), kind: .document, id: id, orgId: orgId, version: version, at: at, on: db)
         case .project(let state): try await project(state, on: db)
@@ -62,20 +87,49 @@ struct IndexWriter: Sendable {
 
     // MARK: Documents
 
-    private func document(_ state: IndexChange.DocumentState, on db: any SQLDatabase) async throws {
-        let key = EntryKey.document(state.id)
-        let existing = try await entry(key, on: db)
-        if let existing, existing.version >= state.version { return }
-        try await write(
-            Entry(
-                key: key, kind: .document, id: state.id, orgId: state.orgId, projectId: state.projectId, title: state.title,
-                body: state.body, author: state.author ?? existing?.author, updatedAt: state.updatedAt, version: state.version, live: true),
-            exists: existing != nil, on: db)
-        try await db.delete(from: "search_tags").where("entry_key", .equal, key).run()
-        // One row per statement: SQLite runs a multi-row insert under a statement savepoint, and FTS5 writes its
-        // pending terms to disk at every savepoint, which would make each indexed document a segment of its own.
-        for tag in Set(state.tags) {
-            try await db.insert(into: "search_tags").columns("entry_key", "tag").values(SQLBind(key), SQLBind(tag)).run()
+    /// Documents' current states, in event order: for each document the newest state wins, if it is newer than
+    /// the index's.
+    private func documents(_ states: [IndexChange.DocumentState], on db: any SQLDatabase) async throws {
+        var newest: [String: IndexChange.DocumentState] = [:]
+        for state in states where state.version > newest[state.id]?.version ?? .min { newest[state.id] = state }
+        let keys = newest.keys.map(EntryKey.document)
+        var existing: [String: (version: Int64, author: String?)] = [:]
+        for row in try await db.select().columns("entry_key", "version", "author").from("search_entries")
+            .where("entry_key", .in, keys).all() {
+            existing[try row.string("entry_key")] = (try row.decode(column: "version", as: Int64.self), try row.optionalString("author"))
+        }
+        let fresh = newest.values.filter { $0.version > existing[EntryKey.document($0.id)]?.version ?? .min }.sorted { $0.id < $1.id }
+        guard !fresh.isEmpty else { return }
+        var texts: [Text] = []
+        var tags: [(String, String)] = []
+        for state in fresh {
+            let key = EntryKey.document(state.id)
+            let before = existing[key]
+            texts.append(try await write(
+                Entry(
+                    key: key, kind: .document, id: state.id, orgId: state.orgId, projectId: state.projectId, title: state.title,
+                    body: state.body, author: state.author ?? before?.author, updatedAt: state.updatedAt, version: state.version, live: true),
+                exists: before != nil, on: db))
+            tags += Set(state.tags).sorted().map { (key, $0) }
+        }
+        try await didWriteText(texts, db)
+        try await db.delete(from: "search_tags").where("entry_key", .in, fresh.map { EntryKey.document($0.id) }).run()
+        try await insertTags(tags, on: db)
+    }
+
+    /// On SQLite one row per statement: it runs a multi-row insert under a statement savepoint, and FTS5 writes its
+    /// pending terms to disk at every savepoint, which would make each indexed document a segment of its own.
+    private func insertTags(_ tags: [(key: String, tag: String)], on db: any SQLDatabase) async throws {
+        guard db.isPostgres else {
+            for (key, tag) in tags {
+                try await db.insert(into: "search_tags").columns("entry_key", "tag").values(SQLBind(key), SQLBind(tag)).run()
+            }
+            return
+        }
+        for chunk in stride(from: 0, to: tags.count, by: 1_000).map({ tags[$0..<min($0 + 1_000, tags.count)] }) {
+            var insert = db.insert(into: "search_tags").columns("entry_key", "tag")
+            for (key, tag) in chunk { insert = insert.values(SQLBind(key), SQLBind(tag)) }
+            try await insert.run()
         }
     }
 
@@ -98,7 +152,7 @@ struct IndexWriter: Sendable {
         }
         let key = EntryKey.project(state.id)
         let body = [projectKey, state.description ?? ""].filter { !$0.isEmpty }.joined(separator: "\n")
-        try await write(
+        try await writeAndIndex(
             Entry(
                 key: key, kind: .project, id: state.id, orgId: state.orgId, projectId: state.id, title: state.name,
                 body: body, author: nil, updatedAt: state.updatedAt, version: state.version, live: true),
@@ -144,8 +198,8 @@ struct IndexWriter: Sendable {
         for key in keys {
             try await db.update("search_entries").set("title", to: title).set("body", to: body)
                 .set("updated_at", to: at.millis).where("entry_key", .equal, key).run()
-            try await didWriteText(key, title, body, true, db)
         }
+        try await didWriteText(keys.map { Text(key: $0, title: title, body: body, replaced: true) }, db)
     }
 
     private func claimUser(_ id: String, version: Int64, live: Bool, on db: any SQLDatabase) async throws -> Bool {
@@ -164,7 +218,7 @@ struct IndexWriter: Sendable {
         guard try await entry(key, on: db) == nil else { return }
         let profile = try await db.select().columns("name", "email").from("search_users")
             .where("user_id", .equal, userId).where("live", .equal, 1).first()
-        try await write(
+        try await writeAndIndex(
             Entry(
                 key: key, kind: .user, id: userId, orgId: orgId, projectId: nil, title: try profile?.string("name") ?? "",
                 body: try profile?.string("email") ?? "", author: nil, updatedAt: at, version: version, live: true),
@@ -204,7 +258,12 @@ struct IndexWriter: Sendable {
         return (try row.decode(column: "version", as: Int64.self), try row.optionalString("author"))
     }
 
-    private func write(_ entry: Entry, exists: Bool, on db: any SQLDatabase) async throws {
+    private func writeAndIndex(_ entry: Entry, exists: Bool, on db: any SQLDatabase) async throws {
+        try await didWriteText([try await write(entry, exists: exists, on: db)], db)
+    }
+
+    /// Writes the entry's row; the caller hands the returned text to ``didWriteText``.
+    private func write(_ entry: Entry, exists: Bool, on db: any SQLDatabase) async throws -> Text {
         var entry = entry
         (entry.title, entry.body) = (Self.indexable(entry.title), Self.indexable(entry.body))
         if exists {
@@ -222,14 +281,14 @@ struct IndexWriter: Sendable {
                     SQLBind(entry.version), SQLBind(entry.live ? 1 : 0))
                 .run()
         }
-        try await didWriteText(entry.key, entry.title, entry.body, exists, db)
+        return Text(key: entry.key, title: entry.title, body: entry.body, replaced: exists)
     }
 
     /// Leaves a row that hides the subject and remembers its version.
     private func tombstone(key: String, kind: SearchKind, id: String, orgId: String, version: Int64, at: Date, on db: any SQLDatabase) async throws {
         let existing = try await entry(key, on: db)
         if let existing, existing.version >= version { return }
-        try await write(
+        try await writeAndIndex(
             Entry(key: key, kind: kind, id: id, orgId: orgId, projectId: nil, title: "", body: "", author: existing?.author,
                   updatedAt: at, version: version, live: false),
             exists: existing != nil, on: db)

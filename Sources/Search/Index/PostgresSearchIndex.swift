@@ -11,16 +11,20 @@ public struct PostgresSearchIndex: SearchIndex {
     static let weights = "{0.1, 0.2, 0.4, 1.0}"
 
     let database: any Database
-    private let writer = IndexWriter { key, title, body, _, db in
+    /// One statement per run of entries: the vectors from arrays of keys, titles and bodies, then the new words.
+    private let writer = IndexWriter { texts, db in
+        guard !texts.isEmpty else { return }
+        let keys = texts.map(\.key)
         try await db.raw("""
-            UPDATE search_entries SET tsv = setweight(to_tsvector('simple', \(bind: Self.words(title))), 'A')
-                || setweight(to_tsvector('simple', \(bind: Self.words(body))), 'B')
-            WHERE entry_key = \(bind: key)
+            UPDATE search_entries e SET tsv = setweight(to_tsvector('simple', v.title), 'A') || setweight(to_tsvector('simple', v.body), 'B')
+            FROM unnest(\(bind: keys)::text[], \(bind: texts.map { Self.words($0.title) })::text[], \(bind: texts.map { Self.words($0.body) })::text[])
+                AS v(entry_key, title, body)
+            WHERE e.entry_key = v.entry_key
             """).run()
         // Every indexed word, for the typo-tolerant retry (never pruned: a stale word only costs a retry that finds nothing).
         try await db.raw("""
             INSERT INTO search_terms (term) SELECT DISTINCT w FROM search_entries, unnest(tsvector_to_array(tsv)) AS w
-            WHERE entry_key = \(bind: key) AND length(w) BETWEEN 3 AND 32 ON CONFLICT DO NOTHING
+            WHERE entry_key = ANY(\(bind: keys)::text[]) AND length(w) BETWEEN 3 AND 32 ON CONFLICT DO NOTHING
             """).run()
     }
 
@@ -34,7 +38,7 @@ public struct PostgresSearchIndex: SearchIndex {
 
     public func apply(_ changes: [IndexChange]) async throws {
         try await database.transaction { db in
-            for change in changes { try await writer.apply(change, on: db) }
+            try await writer.apply(changes, on: db)
         }
     }
 

@@ -5,13 +5,15 @@ import SQLKit
 public struct SQLiteSearchIndex: SearchIndex {
     let database: any Database
     /// The FTS5 table is contentless: its row for an entry is replaced by hand (see ``ContentlessSearchText``).
-    private let writer = IndexWriter { key, title, body, replaced, db in
-        guard let rid = try await db.raw("SELECT rid FROM search_entries WHERE entry_key = \(bind: key)").first()?
-            .decode(column: "rid", as: Int64.self) else { return }
-        if replaced { try await db.raw("DELETE FROM search_fts WHERE rowid = \(bind: rid)").run() }
-        // Tombstones have no text, and nothing to find.
-        guard !title.isEmpty || !body.isEmpty else { return }
-        try await db.raw("INSERT INTO search_fts (rowid, title, body) VALUES (\(bind: rid), \(bind: title), \(bind: body))").run()
+    private let writer = IndexWriter { texts, db in
+        for text in texts {
+            guard let rid = try await db.raw("SELECT rid FROM search_entries WHERE entry_key = \(bind: text.key)").first()?
+                .decode(column: "rid", as: Int64.self) else { continue }
+            if text.replaced { try await db.raw("DELETE FROM search_fts WHERE rowid = \(bind: rid)").run() }
+            // Tombstones have no text, and nothing to find.
+            guard !text.title.isEmpty || !text.body.isEmpty else { continue }
+            try await db.raw("INSERT INTO search_fts (rowid, title, body) VALUES (\(bind: rid), \(bind: text.title), \(bind: text.body))").run()
+        }
     }
 
     public init(database: any Database) {
@@ -20,7 +22,7 @@ public struct SQLiteSearchIndex: SearchIndex {
 
     public func apply(_ changes: [IndexChange]) async throws {
         try await database.transaction { db in
-            for change in changes { try await writer.apply(change, on: db) }
+            try await writer.apply(changes, on: db)
         }
     }
 
