@@ -1,14 +1,15 @@
 import AcmeDatabase
 import SQLKit
 
-/// A search as both engines run it, from each engine's pieces of SQL (entries are aliased `e`):
+/// A search as both engines run it, from each engine's pieces of SQL (entries are aliased `e`). The engine
+/// matches once:
 ///
-/// 1. the newest visible matches in row-id order, at most ``IndexQuery/candidateLimit`` plus one: they give the
-///    total and the type and project facets. Both engines score every match they are asked to rank, so when there
-///    are more, ranking and the tag facet are restricted to those newest rows (`exact: false`), and a word found in
-///    most documents costs about as much as a rarer one;
-/// 2. the tag facet over the same rows;
-/// 3. the page, by score.
+/// 1. the newest visible matches in row-id order with their scores, at most ``IndexQuery/candidateLimit`` plus
+///    one. They give the total, the type and project facets, and the ranking. Both engines score every match
+///    they are asked to rank, so when there are more, ranking and facets are restricted to those newest rows
+///    (`exact: false`), and a word found in most documents costs about as much as a rarer one;
+/// 2. the tag facet over the same rows, by their keys;
+/// 3. the page's rows (text for the snippets), by row id.
 struct IndexSearch {
     /// `FROM … WHERE <the engine's match> AND `, followed by the shared filter.
     var matching: SQLQueryString
@@ -16,60 +17,82 @@ struct IndexSearch {
     var rowID: String
     /// Relevance, higher is better.
     var score: SQLQueryString
+    /// Scores only the rows the candidate limit keeps, in an outer query (PostgreSQL: otherwise a bitmap scan
+    /// ranks every match before sorting them). FTS5's ranking needs the match itself, so it scores inline.
+    var scoresAfterLimit = false
 
     func run(_ query: IndexQuery, on db: any SQLDatabase) async throws -> IndexResult {
         let request = query.request
-        var hits = matching + IndexFilter.conditions(query)
-        var candidates = try Candidates(
-            try await db.raw(
-                "SELECT e.rid, e.kind, e.project_id " + hits + " ORDER BY \(unsafeRaw: rowID) DESC LIMIT \(literal: query.candidateLimit + 1)"
-            ).all(),
-            limit: query.candidateLimit)
-        if let threshold = candidates.threshold { hits += " AND \(unsafeRaw: rowID) >= \(bind: threshold)" }
-        guard candidates.total > 0 else { return candidates.result([]) }
-        try candidates.addTags(try await db.raw(
-            "SELECT t.tag, count(*) AS n FROM search_tags t WHERE t.entry_key IN (SELECT e.entry_key " + hits
-                + ") GROUP BY t.tag ORDER BY n DESC, t.tag LIMIT \(literal: SearchResults.facetSize)").all())
-        guard candidates.total > request.offset else { return candidates.result([]) }
-        let page = try await db.raw(
-            "SELECT e.kind, e.id, e.title, e.body, e.project_id, e.updated_at, " + score + " AS score " + hits
-                + " ORDER BY score DESC, e.rid LIMIT \(literal: request.limit) OFFSET \(literal: request.offset)").all()
+        let newest: SQLQueryString = matching + IndexFilter.conditions(query)
+            + " ORDER BY \(unsafeRaw: rowID) DESC LIMIT \(literal: query.candidateLimit + 1)"
+        let statement: SQLQueryString = scoresAfterLimit
+            ? "WITH c AS MATERIALIZED (SELECT e.rid " + newest + ") SELECT e.rid, e.entry_key, e.kind, e.project_id, " + score
+                + " AS score FROM c JOIN search_entries e ON e.rid = c.rid ORDER BY e.rid DESC"
+            : "SELECT e.rid, e.entry_key, e.kind, e.project_id, " + score + " AS score " + newest
+        let candidates = try Candidates(try await db.raw(statement).all(), limit: query.candidateLimit)
+        guard candidates.total > 0 else { return candidates.result([], tags: [:]) }
+        var tags: [String: Int] = [:]
+        for row in try await db.select().column("tag").column(SQLFunction("count", args: SQLLiteral.all), as: "n").from("search_tags")
+            .where("entry_key", .in, candidates.rows.map(\.key)).groupBy("tag")
+            .orderBy("n", .descending).orderBy("tag").limit(SearchResults.facetSize).all() {
+            tags[try row.string("tag")] = try row.decode(column: "n", as: Int.self)
+        }
+        let page = candidates.page(offset: request.offset, limit: request.limit)
+        guard !page.isEmpty else { return candidates.result([], tags: tags) }
+        var texts: [Int64: any SQLRow] = [:]
+        for row in try await db.select().columns("rid", "kind", "id", "title", "body", "project_id", "updated_at").from("search_entries")
+            .where("rid", .in, page.map(\.rid)).all() {
+            texts[try row.decode(column: "rid", as: Int64.self)] = row
+        }
         let snippet = Snippet(request.query)
-        return candidates.result(try page.map { row in
-            SearchHit(
+        return candidates.result(try page.compactMap { candidate in
+            guard let row = texts[candidate.rid] else { return nil }
+            return SearchHit(
                 type: try row.value("kind", as: SearchKind.self), id: try row.string("id"), title: try row.string("title"),
-                snippet: snippet.render(try row.string("body")), score: try row.decode(column: "score", as: Double.self),
+                snippet: snippet.render(try row.string("body")), score: candidate.score,
                 projectId: try row.optionalString("project_id"), updatedAt: try row.date("updated_at"))
-        })
+        }, tags: tags)
     }
 
-    /// The newest matching entries the viewer may see, newest first, at most one more than the limit (which then
+    /// The newest matching entries the viewer may see, at most `limit` of them (one more row from the database
     /// says the query was too common to rank and count completely).
     struct Candidates {
-        var facets = SearchFacets()
-        var total = 0
-        /// The row id of the oldest candidate when there were more than `limit`: ranking and the tag facet
-        /// consider the rows from it on.
-        var threshold: Int64?
+        struct Row {
+            var rid: Int64
+            var key: String
+            var score: Double
+        }
 
-        init(_ rows: [any SQLRow], limit: Int) throws {
+        var rows: [Row] = []
+        var facets = SearchFacets()
+        var exact: Bool
+        var total: Int { rows.count }
+
+        init(_ found: [any SQLRow], limit: Int) throws {
+            exact = found.count <= limit
             var projects: [String: Int] = [:]
-            for row in rows.prefix(limit) {
+            for row in found.prefix(limit) {
+                rows.append(Row(
+                    rid: try row.decode(column: "rid", as: Int64.self), key: try row.string("entry_key"),
+                    score: try row.decode(column: "score", as: Double.self)))
                 facets.type[try row.string("kind"), default: 0] += 1
                 if let project = try row.optionalString("project_id") { projects[project, default: 0] += 1 }
             }
-            total = min(rows.count, limit)
-            if rows.count > limit { threshold = try rows[limit - 1].decode(column: "rid", as: Int64.self) }
             let top = projects.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(SearchResults.facetSize)
             facets.project = Dictionary(uniqueKeysWithValues: top.map { ($0.key, $0.value) })
         }
 
-        mutating func addTags(_ rows: [any SQLRow]) throws {
-            for row in rows { facets.tag[try row.string("tag")] = try row.decode(column: "n", as: Int.self) }
+        /// Best first; equal scores in row-id order, so pages are stable.
+        func page(offset: Int, limit: Int) -> ArraySlice<Row> {
+            guard offset < rows.count else { return [] }
+            let ranked = rows.sorted { $0.score != $1.score ? $0.score > $1.score : $0.rid < $1.rid }
+            return ranked[offset..<min(offset + limit, ranked.count)]
         }
 
-        func result(_ hits: [SearchHit]) -> IndexResult {
-            IndexResult(hits: hits, facets: facets, total: total, exact: threshold == nil)
+        func result(_ hits: [SearchHit], tags: [String: Int]) -> IndexResult {
+            var facets = facets
+            facets.tag = tags
+            return IndexResult(hits: hits, facets: facets, total: total, exact: exact)
         }
     }
 

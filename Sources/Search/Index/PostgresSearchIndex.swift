@@ -53,7 +53,7 @@ public struct PostgresSearchIndex: SearchIndex {
         let tsquery: SQLQueryString = "to_tsquery('simple', \(bind: TSQuery(query.request.query).expression))"
         let search = IndexSearch(
             matching: "FROM search_entries e WHERE e.tsv @@ " + tsquery + " AND ", rowID: "e.rid",
-            score: "ts_rank('\(unsafeRaw: Self.weights)', e.tsv, " + tsquery + ")::float8")
+            score: "ts_rank('\(unsafeRaw: Self.weights)', e.tsv, " + tsquery + ")::float8", scoresAfterLimit: true)
         return try await database.read { db in try await search.run(query, on: db) }
     }
 
