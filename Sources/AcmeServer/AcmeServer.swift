@@ -106,7 +106,6 @@ public enum AcmeServer {
     }
 
     static func assemble(_ config: AcmeConfig, databases: Databases, clock: any WallClock, logger: Logger) async throws -> Built {
-        let bus = try await eventBus(config, events: databases.events, logger: logger)
         let userOutbox = Outbox(database: databases.user, clock: clock)
         let users = UserService(outbox: userOutbox, clock: clock, logger: logger)
         var authSettings = AuthService.Settings()
@@ -144,6 +143,8 @@ public enum AcmeServer {
         documents.addRoutes(to: routes)
         search.addRoutes(to: routes)
 
+        // Last of the steps that can fail, so a bus is never left open (a Kafka producer has a thread) by a failed start.
+        let bus = try await eventBus(config, events: databases.events, logger: logger)
         var services: [any Service] = [DatabaseCloser(databases: databases.all.map(\.database)), EventBusCloser(bus: bus)]
         for outbox in [authOutbox, userOutbox, projectOutbox, documentOutbox] {
             services.append(OutboxRelay(outbox: outbox, bus: bus, logger: logger))
