@@ -21,7 +21,7 @@ struct ContentlessSearchText: Migration {
         try await db.raw("""
             CREATE VIRTUAL TABLE search_fts USING fts5(
                 title, body, content='', contentless_delete=1,
-                tokenize='unicode61 remove_diacritics 2', prefix='2 3')
+                tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')
             """).run()
         try await db.raw("CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row')").run()
         try await db.raw("""

@@ -1,0 +1,23 @@
+import AcmeTestSupport
+@testable import Search
+import Testing
+
+@Suite struct SnippetTests {
+    /// The ASCII shortcut gives what the full normalization (NFKC, lowercase) gives, for ASCII and for the rest.
+    @Test func wordsNormalizeLikeTheQueryParserDoes() {
+        var random = SeededGenerator(seed: 7)
+        let alphabet = Array("aZqM09_-éÉﬁÅ\u{301}ıİß😀Ωω".unicodeScalars)
+        for _ in 0..<2_000 {
+            let scalars = (0..<Int.random(in: 1...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+            let word = String(String.UnicodeScalarView(scalars))
+            #expect(Snippet.normalized(word.unicodeScalars[...]) == word.precomposedStringWithCompatibilityMapping.lowercased(), "\(word)")
+        }
+        #expect(Snippet.normalized("HeLLo"[...].unicodeScalars) == "hello")
+    }
+
+    @Test func matchingWordsAreMarkedAndTheRestEscaped() throws {
+        let snippet = Snippet(try SearchQuery.parse("quick conf*"))
+        #expect(snippet.render("The QUICK <brown> fox & the Configured dog.")
+            == "The <mark>QUICK</mark> &lt;brown&gt; fox &amp; the <mark>Configured</mark> dog.")
+    }
+}
