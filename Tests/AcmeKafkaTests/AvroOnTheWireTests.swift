@@ -86,12 +86,16 @@ struct AvroOnTheWireTests {
     @Test func aReaderOutsideAnyGroupStartsAtTheEndOrTheBeginning() async throws {
         try await withBus { bus in
             let topic = try await newTopic(bus, partitions: 3)
-            try await bus.publish((0..<5).map { event(topic, key: "k\($0)", "old-\($0)") })
-            let fromEnd = try await bus.reader(topic: topic, fromBeginning: false)
+            // One record per produce request: tansu 0.6 reports a partition's end (ListOffsets, latest) as the last
+            // batch's base offset + 1, so after a batch of several records a reader "from the end" would start
+            // inside it (Kafka reports the offset after the last record).
+            for index in 0..<5 { try await bus.publish([event(topic, key: "k\(index)", "old-\(index)")]) }
             let fromStart = try await bus.reader(topic: topic, fromBeginning: true)
+            #expect(Set(texts(try await collect(fromStart, count: 5))) == Set((0..<5).map { "old-\($0)" }))
+            let fromEnd = try await bus.reader(topic: topic, fromBeginning: false)
             try await bus.publish([event(topic, key: "k9", "new")])
             #expect(texts(try await collect(fromEnd, count: 1)) == ["new"])
-            #expect(Set(texts(try await collect(fromStart, count: 6))) == Set((0..<5).map { "old-\($0)" } + ["new"]))
+            #expect(texts(try await collect(fromStart, count: 1)) == ["new"])
             try await fromEnd.commit([])
             await fromEnd.close()
             await fromStart.close()
