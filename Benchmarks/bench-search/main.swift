@@ -30,7 +30,12 @@ let org = "org_0000000000000000000000BENC"
 let project = "prj_0000000000000000000000BENC"
 let reader = "usr_0000000000000000000000BENC"
 
-func measure(_ index: any SearchIndex, sizeQuery: () async throws -> Int64) async throws {
+/// A kept index to time queries against without indexing again: the path of an SQLite file or a PostgreSQL schema
+/// that a run with BENCH_SEARCH_KEEP=1 left.
+let reusedIndex = ProcessInfo.processInfo.environment["BENCH_SEARCH_REUSE"]
+
+/// Indexes the corpus in batches of 500; the number of documents and the seconds it took.
+func indexCorpus(into index: any SearchIndex) async throws -> (Int, Double) {
     let lines = try String(contentsOfFile: corpusDirectory + "/corpus.jsonl", encoding: .utf8).split(separator: "\n")
     let decoder = JSONDecoder()
     let now = Date()
@@ -49,9 +54,15 @@ func measure(_ index: any SearchIndex, sizeQuery: () async throws -> Int64) asyn
         }
     }
     if !batch.isEmpty { try await index.apply(batch) }
-    let seconds = (ContinuousClock.now - started) / .seconds(1)
-    print("index\t\(lines.count)\t\(seconds)\t\(try await sizeQuery())")
+    return (lines.count, (ContinuousClock.now - started) / .seconds(1))
+}
 
+func measure(_ index: any SearchIndex, sizeQuery: () async throws -> Int64) async throws {
+    // BENCH_SEARCH_REUSE=1 with a kept index (BENCH_SEARCH_INDEX) times the queries only.
+    if reusedIndex == nil {
+        let (documents, seconds) = try await indexCorpus(into: index)
+        print("index\t\(documents)\t\(seconds)\t\(try await sizeQuery())")
+    }
     let sets = try JSONDecoder().decode([String: [String]].self, from: Data(contentsOf: URL(fileURLWithPath: corpusDirectory + "/queries.json")))
     let viewer = IndexQuery.Viewer(userId: reader, orgId: org, seesAllProjects: false)
     for name in ["single term", "two terms", "phrase", "prefix"] {
@@ -61,14 +72,14 @@ func measure(_ index: any SearchIndex, sizeQuery: () async throws -> Int64) asyn
             for request in queries { _ = try await index.search(IndexQuery(request: request, viewer: viewer)) }
             let work = Array(repeating: queries, count: 3).flatMap { $0 }
             let wallStart = ContinuousClock.now
-            let results = try await withThrowingTaskGroup(of: [(Double, Int)].self) { group in
+            let results = try await withThrowingTaskGroup(of: [(Double, Int, String)].self) { group in
                 for worker in 0..<concurrency {
                     group.addTask {
-                        var timings: [(Double, Int)] = []
+                        var timings: [(Double, Int, String)] = []
                         for request in work.enumerated().filter({ $0.offset % concurrency == worker }).map(\.element) {
                             let start = ContinuousClock.now
                             let result = try await index.search(IndexQuery(request: request, viewer: viewer))
-                            timings.append(((ContinuousClock.now - start) / .milliseconds(1), result.total))
+                            timings.append(((ContinuousClock.now - start) / .milliseconds(1), result.total, request.query.description))
                         }
                         return timings
                     }
@@ -79,13 +90,19 @@ func measure(_ index: any SearchIndex, sizeQuery: () async throws -> Int64) asyn
             let sorted = results.map(\.0).sorted()
             let p50 = sorted[sorted.count / 2], p99 = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
             let hits = Double(results.map(\.1).reduce(0, +)) / Double(results.count)
+            if ProcessInfo.processInfo.environment["BENCH_SEARCH_SLOWEST"] != nil {
+                // The queries that make the tail, for a closer look (stderr, so the TSV stays clean).
+                for (ms, total, query) in results.sorted(by: { $0.0 > $1.0 }).prefix(8) {
+                    FileHandle.standardError.write(Data("slow\t\(name)\t\(concurrency)\t\(ms)\t\(total)\t\(query)\n".utf8))
+                }
+            }
             print("query\t\(name)\t\(concurrency)\t\(results.count)\t\(p50)\t\(p99)\t\(Double(results.count) / wall)\t\(hits)")
         }
     }
 }
 
 func benchPostgres(_ postgres: DatabaseURL) async throws {
-    let schema = "bench_search_\(Int(Date().timeIntervalSince1970))"
+    let schema = reusedIndex ?? "bench_search_\(Int(Date().timeIntervalSince1970))"
     let database = try await PostgresDatabasePool.open(name: "search", url: postgres, schema: schema, maxConnections: 16, logger: logger)
     try await Migrator(database: database, migrations: SearchService.migrations, logger: logger).migrate()
     try await measure(PostgresSearchIndex(database: database)) {
@@ -96,7 +113,7 @@ func benchPostgres(_ postgres: DatabaseURL) async throws {
                 """).first()!.decode(column: "bytes", as: Int64.self)
         }
     }
-    if ProcessInfo.processInfo.environment["BENCH_SEARCH_KEEP"] == nil {
+    if ProcessInfo.processInfo.environment["BENCH_SEARCH_KEEP"] == nil && reusedIndex == nil {
         try await database.read { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
     } else {
         FileHandle.standardError.write(Data("index kept in schema \(schema)\n".utf8))
@@ -107,7 +124,8 @@ func benchPostgres(_ postgres: DatabaseURL) async throws {
 func benchSQLite() async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-search-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    let database = try await SQLiteDatabasePool.open(name: "search", path: directory + "/search.sqlite", readers: 16, logger: logger)
+    let path = reusedIndex ?? directory + "/search.sqlite"
+    let database = try await SQLiteDatabasePool.open(name: "search", path: path, readers: 16, logger: logger)
     try await Migrator(database: database, migrations: SearchService.migrations, logger: logger).migrate()
     try await measure(SQLiteSearchIndex(database: database)) {
         // The database file and its write-ahead log (not yet checkpointed pages live there).
@@ -118,7 +136,7 @@ func benchSQLite() async throws {
     }
     try await database.close()
     // BENCH_SEARCH_KEEP=1 leaves the index for a closer look (its path goes to stderr).
-    if ProcessInfo.processInfo.environment["BENCH_SEARCH_KEEP"] == nil {
+    if ProcessInfo.processInfo.environment["BENCH_SEARCH_KEEP"] == nil || reusedIndex != nil {
         try? FileManager.default.removeItem(atPath: directory)
     } else {
         FileHandle.standardError.write(Data("index kept at \(directory)/search.sqlite\n".utf8))

@@ -15,6 +15,16 @@ import Testing
         #expect(Snippet.normalized("HeLLo"[...].unicodeScalars) == "hello")
     }
 
+    /// The ASCII shortcut of the word splitter gives what the Unicode general categories give.
+    @Test func asciiScalarsSplitWordsLikeTheirUnicodeCategories() {
+        for value in UInt8(0)...UInt8(127) {
+            let scalar = Unicode.Scalar(value)
+            let category = scalar.properties.generalCategory
+            let letter = [.uppercaseLetter, .lowercaseLetter, .decimalNumber].contains(category)
+            #expect(SearchQuery.wordRole(of: scalar) == (letter ? .letter : .separator), "\(value)")
+        }
+    }
+
     @Test func matchingWordsAreMarkedAndTheRestEscaped() throws {
         let snippet = Snippet(try SearchQuery.parse("quick conf*"))
         #expect(snippet.render("The QUICK <brown> fox & the Configured dog.")

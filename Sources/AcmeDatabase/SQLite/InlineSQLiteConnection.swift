@@ -35,6 +35,12 @@ final class InlineSQLiteConnection: Sendable {
             throw SQLiteFailure(code: status, message: "\(message) (\(path))")
         }
         sqlite_nio_sqlite3_extended_result_codes(handle, 1)
+        do {
+            try FTS5Rank.install(on: handle)
+        } catch {
+            sqlite_nio_sqlite3_close_v2(handle)
+            throw error
+        }
         let connection = InlineSQLiteConnection(handle: handle)
         try connection.installSimilarity()
         return connection

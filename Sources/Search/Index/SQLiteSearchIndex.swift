@@ -1,7 +1,8 @@
 import AcmeDatabase
 import SQLKit
 
-/// The embedded engine: SQLite FTS5 with BM25 ranking (title weighted ×4 over the body).
+/// The embedded engine: SQLite FTS5 with BM25 ranking (title weighted ×4 over the body), through `rank_bm25`
+/// (see AcmeDatabase's `FTS5Rank`) with phrase document counts from ``PhraseFrequencies``.
 public struct SQLiteSearchIndex: SearchIndex {
     let database: any Database
     /// The FTS5 table is contentless: its row for an entry is replaced by hand (see ``ContentlessSearchText``).
@@ -15,6 +16,8 @@ public struct SQLiteSearchIndex: SearchIndex {
             try await db.raw("INSERT INTO search_fts (rowid, title, body) VALUES (\(bind: rid), \(bind: text.title), \(bind: text.body))").run()
         }
     }
+
+    private let frequencies = PhraseFrequencies()
 
     public init(database: any Database) {
         self.database = database
@@ -31,11 +34,18 @@ public struct SQLiteSearchIndex: SearchIndex {
     }
 
     public func search(_ query: IndexQuery) async throws -> IndexResult {
-        // bm25() is lower for better matches; the API's score is higher for better ones.
-        let search = IndexSearch(
-            matching: "FROM search_fts JOIN search_entries e ON e.rid = search_fts.rowid WHERE search_fts MATCH \(bind: FTS5Query(query.request.query).expression) AND ",
-            rowID: "search_fts.rowid", score: "-bm25(search_fts, 4.0, 1.0)")
-        return try await database.read { db in try await search.run(query, on: db) }
+        let match = FTS5Query(query.request.query)
+        return try await database.read { db in
+            let documents = try await frequencies.documents(for: match.phrases) { phrase in
+                try await db.raw("SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH \(bind: phrase)").first()?
+                    .decode(column: "n", as: Int64.self) ?? 0
+            }
+            // Titles weigh 4 times the body.
+            let search = IndexSearch(
+                matching: "FROM search_fts JOIN search_entries e ON e.rid = search_fts.rowid WHERE search_fts MATCH \(bind: match.expression) AND ",
+                rowID: "search_fts.rowid", score: "rank_bm25(search_fts, 4.0, 1.0, \(binds: documents))")
+            return try await search.run(query, on: db)
+        }
     }
 
     public func neighbors(of word: String, limit: Int) async throws -> [String] {

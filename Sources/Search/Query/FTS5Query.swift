@@ -12,14 +12,17 @@
 /// on it. A term the tokenizer reduces to nothing (e.g. `""`) matches nothing; it is not a syntax error.
 public struct FTS5Query: Sendable, Hashable {
     public let expression: String
+    /// Each quoted operand on its own, in the order FTS5 numbers the expression's phrases.
+    public let phrases: [String]
 
     public init(_ query: SearchQuery) {
-        let positive = query.positiveGroups.map { group in
-            let alternatives = group.terms.map(Self.operand)
-            return alternatives.count == 1
+        let groups = query.positiveGroups.map { $0.terms.map(Self.operand) }
+        let positive = groups.map { alternatives in
+            alternatives.count == 1
                 ? alternatives[0] : "(" + alternatives.joined(separator: " OR ") + ")"
         }.joined(separator: " AND ")
         let excluded = query.excludedTerms.map(Self.operand)
+        phrases = groups.flatMap { $0 } + excluded
         expression =
             excluded.isEmpty
             ? positive : "(" + positive + ") NOT (" + excluded.joined(separator: " OR ") + ")"

@@ -105,7 +105,12 @@ extension SearchQuery {
     /// How a scalar takes part in words: letters and digits make them, marks extend them, variation selectors
     /// are skipped, the rest separates.
     static func wordRole(of scalar: Unicode.Scalar) -> WordRole {
-        switch scalar.properties.generalCategory {
+        // ASCII, most of any text, without the Unicode tables: letters and digits make words, the rest separates.
+        if scalar.isASCII {
+            let value = scalar.value | 0x20  // ASCII upper case to lower case; digits keep their value
+            return (0x61...0x7A).contains(value) || (0x30...0x39).contains(scalar.value) ? .letter : .separator
+        }
+        return switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
             .decimalNumber, .letterNumber, .otherNumber:
             .letter
