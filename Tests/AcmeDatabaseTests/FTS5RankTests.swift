@@ -1,0 +1,43 @@
+@testable import AcmeDatabase
+import SQLKit
+import Testing
+
+@Suite struct FTS5RankTests {
+    /// Given each phrase's true document count, `rank_bm25` scores exactly as FTS5's own `bm25()` (negated: higher
+    /// is better); without counts it still ranks.
+    @Test func matchesBM25GivenTheTrueDocumentCounts() async throws {
+        try await withDatabase(durability: .normal) { database in
+            let rows = [
+                ("quarterly report", "the report for the third quarter, with numbers"),
+                ("roadmap", "what we build next quarter; the report comes later"),
+                ("notes", "a report without the season"),
+                ("unrelated", "nothing to see here"),
+            ]
+            let query = "\"report\" AND (\"quarter\" OR \"the\" *)"
+            let scores = try await database.transaction { db in
+                try await db.raw("CREATE VIRTUAL TABLE docs USING fts5(title, body)").run()
+                for (title, body) in rows {
+                    try await db.raw("INSERT INTO docs (title, body) VALUES (\(bind: title), \(bind: body))").run()
+                }
+                var counts: [Int] = []
+                for phrase in ["\"report\"", "\"quarter\"", "\"the\" *"] {
+                    counts.append(try await db.raw("SELECT count(*) AS n FROM docs WHERE docs MATCH \(bind: phrase)").first()!
+                        .decode(column: "n", as: Int.self))
+                }
+                return try await db.raw("""
+                    SELECT -bm25(docs, 3.0, 1.0) AS expected, rank_bm25(docs, 3.0, 1.0, \(binds: counts)) AS actual,
+                    rank_bm25(docs, 3.0, 1.0) AS uncounted FROM docs WHERE docs MATCH \(bind: query) ORDER BY rowid
+                    """).all().map {
+                    (try $0.decode(column: "expected", as: Double.self), try $0.decode(column: "actual", as: Double.self),
+                     try $0.decode(column: "uncounted", as: Double.self))
+                }
+            }
+            #expect(scores.count == 3)
+            for (expected, actual, uncounted) in scores {
+                #expect(abs(expected - actual) < 1e-9 * max(1, abs(expected)), "\(expected) vs \(actual)")
+                #expect(uncounted > 0)
+            }
+            #expect(scores[0].1 > scores[1].1)  // the title match outranks the body-only match
+        }
+    }
+}
