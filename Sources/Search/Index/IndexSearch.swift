@@ -60,8 +60,10 @@ struct IndexSearch {
         let result = IndexResult(hits: [], facets: facets, total: min(found, limit), exact: found <= limit)
         guard !page.isEmpty else { return result }
         var texts: [Int64: any SQLRow] = [:]
-        for row in try await db.select().columns("rid", "kind", "id", "title", "body", "project_id", "updated_at").from("search_entries")
-            .where("rid", .in, page.map(\.rid)).all() {
+        for row in try await db.raw("""
+            SELECT e.rid, e.kind, e.id, t.title, t.body, e.project_id, e.updated_at FROM search_entries e
+            JOIN search_texts t ON t.rid = e.rid WHERE e.rid IN (\(binds: page.map(\.rid)))
+            """).all() {
             texts[try row.decode(column: "rid", as: Int64.self)] = row
         }
         let snippet = Snippet(request.query)

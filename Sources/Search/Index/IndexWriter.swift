@@ -80,7 +80,7 @@ struct IndexWriter: Sendable {
     }
 
     func reset(on db: any SQLDatabase) async throws {
-        for table in ["search_tags", "search_entries", "search_project_members", "search_projects", "search_users", "search_orgs"] {
+        for table in ["search_tags", "search_texts", "search_entries", "search_project_members", "search_projects", "search_users", "search_orgs"] {
             try await db.delete(from: table).run()
         }
     }
@@ -112,7 +112,7 @@ struct IndexWriter: Sendable {
                 exists: before != nil, on: db))
             tags += Set(state.tags).sorted().map { (key, $0) }
         }
-        try await didWriteText(texts, db)
+        try await index(texts, on: db)
         try await db.delete(from: "search_tags").where("entry_key", .in, fresh.map { EntryKey.document($0.id) }).run()
         try await insertTags(tags, on: db)
     }
@@ -196,10 +196,9 @@ struct IndexWriter: Sendable {
             .where("kind", .equal, SearchKind.user.rawValue).where("id", .equal, id).all()
             .map { try $0.string("entry_key") }
         for key in keys {
-            try await db.update("search_entries").set("title", to: title).set("body", to: body)
-                .set("updated_at", to: at.millis).where("entry_key", .equal, key).run()
+            try await db.update("search_entries").set("updated_at", to: at.millis).where("entry_key", .equal, key).run()
         }
-        try await didWriteText(keys.map { Text(key: $0, title: title, body: body, replaced: true) }, db)
+        try await index(keys.map { Text(key: $0, title: title, body: body, replaced: true) }, on: db)
     }
 
     private func claimUser(_ id: String, version: Int64, live: Bool, on db: any SQLDatabase) async throws -> Bool {
@@ -259,25 +258,47 @@ struct IndexWriter: Sendable {
     }
 
     private func writeAndIndex(_ entry: Entry, exists: Bool, on db: any SQLDatabase) async throws {
-        try await didWriteText([try await write(entry, exists: exists, on: db)], db)
+        try await index([try await write(entry, exists: exists, on: db)], on: db)
     }
 
-    /// Writes the entry's row; the caller hands the returned text to ``didWriteText``.
+    /// Stores the entries' text (`search_texts`, by the entries' row ids) and has the engine index it.
+    private func index(_ texts: [Text], on db: any SQLDatabase) async throws {
+        guard !texts.isEmpty else { return }
+        let upsert: SQLQueryString = " ON CONFLICT (rid) DO UPDATE SET title = excluded.title, body = excluded.body"
+        if db.isPostgres {
+            try await db.raw("""
+                INSERT INTO search_texts (rid, title, body) SELECT e.rid, v.title, v.body
+                FROM unnest(\(bind: texts.map(\.key))::text[], \(bind: texts.map(\.title))::text[], \(bind: texts.map(\.body))::text[])
+                    AS v(entry_key, title, body) JOIN search_entries e ON e.entry_key = v.entry_key
+                """ + upsert).run()
+        } else {
+            // One row per statement, for the reason in ``insertTags(_:on:)``.
+            for text in texts {
+                try await db.raw("""
+                    INSERT INTO search_texts (rid, title, body)
+                    VALUES ((SELECT rid FROM search_entries WHERE entry_key = \(bind: text.key)), \(bind: text.title), \(bind: text.body))
+                    """ + upsert).run()
+            }
+        }
+        try await didWriteText(texts, db)
+    }
+
+    /// Writes the entry's row; the caller hands the returned text to ``index(_:on:)``.
     private func write(_ entry: Entry, exists: Bool, on db: any SQLDatabase) async throws -> Text {
         var entry = entry
         (entry.title, entry.body) = (Self.indexable(entry.title), Self.indexable(entry.body))
         if exists {
             try await db.update("search_entries")
-                .set("org_id", to: entry.orgId).set("project_id", to: entry.projectId).set("title", to: entry.title)
-                .set("body", to: entry.body).set("author", to: entry.author).set("updated_at", to: entry.updatedAt.millis)
+                .set("org_id", to: entry.orgId).set("project_id", to: entry.projectId)
+                .set("author", to: entry.author).set("updated_at", to: entry.updatedAt.millis)
                 .set("version", to: entry.version).set("live", to: entry.live ? 1 : 0)
                 .where("entry_key", .equal, entry.key).run()
         } else {
             try await db.insert(into: "search_entries")
-                .columns("entry_key", "kind", "id", "org_id", "project_id", "title", "body", "author", "updated_at", "version", "live")
+                .columns("entry_key", "kind", "id", "org_id", "project_id", "author", "updated_at", "version", "live")
                 .values(
                     SQLBind(entry.key), SQLBind(entry.kind.rawValue), SQLBind(entry.id), SQLBind(entry.orgId), SQLBind(entry.projectId),
-                    SQLBind(entry.title), SQLBind(entry.body), SQLBind(entry.author), SQLBind(entry.updatedAt.millis),
+                    SQLBind(entry.author), SQLBind(entry.updatedAt.millis),
                     SQLBind(entry.version), SQLBind(entry.live ? 1 : 0))
                 .run()
         }
@@ -302,18 +323,22 @@ struct IndexWriter: Sendable {
         return String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != "\u{0}" }))
     }
 
-    /// Deletes the entries where every `column` equals its value, with their tags.
+    /// Deletes the entries where every `column` equals its value, with their tags and text.
     private func deleteEntries(_ conditions: KeyValuePairs<String, String>, on db: any SQLDatabase) async throws {
-        let keys = SQLSubquery.select { query in
-            var query = query.column("entry_key").from("search_entries")
-            for (column, value) in conditions { query = query.where(SQLColumn(column), .equal, SQLBind(value)) }
-            return query
+        func entries(_ column: String) -> some SQLExpression {
+            SQLSubquery.select { query in
+                var query = query.column(column).from("search_entries")
+                for (column, value) in conditions { query = query.where(SQLColumn(column), .equal, SQLBind(value)) }
+                return query
+            }
         }
-        try await db.delete(from: "search_tags").where(SQLColumn("entry_key"), .in, keys).run()
+        try await db.delete(from: "search_tags").where(SQLColumn("entry_key"), .in, entries("entry_key")).run()
+        try await db.delete(from: "search_texts").where(SQLColumn("rid"), .in, entries("rid")).run()
         var delete = db.delete(from: "search_entries")
         for (column, value) in conditions { delete = delete.where(column, .equal, value) }
         try await delete.run()
     }
+
 }
 /// Keys of `search_entries`: one per document and project, one per org membership of a user.
 enum EntryKey {
