@@ -7,6 +7,10 @@ import Search
 //
 //   bench-search CORPUS_DIR [postgres://…]   # SQLite FTS5 in a temporary directory, or PostgreSQL
 //
+// For a closer look: BENCH_SEARCH_KEEP=1 keeps the index (its SQLite path or PostgreSQL schema goes to stderr),
+// BENCH_SEARCH_REUSE=<that path or schema> times the queries against it without indexing again, and
+// BENCH_SEARCH_SLOWEST=1 lists each set's slowest queries on stderr.
+//
 // Prints TSV lines: `index<TAB>documents<TAB>seconds<TAB>bytes` and, per query set and concurrency,
 // `query<TAB>set<TAB>concurrency<TAB>queries<TAB>p50 ms<TAB>p99 ms<TAB>queries/s<TAB>mean hits`.
 

@@ -338,7 +338,6 @@ struct IndexWriter: Sendable {
         for (column, value) in conditions { delete = delete.where(column, .equal, value) }
         try await delete.run()
     }
-
 }
 /// Keys of `search_entries`: one per document and project, one per org membership of a user.
 enum EntryKey {
