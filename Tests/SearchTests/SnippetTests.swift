@@ -25,6 +25,24 @@ import Testing
         }
     }
 
+    /// The first look before normalizing never rules out a word that matches.
+    @Test func theQuickLookNeverMissesAMatch() throws {
+        var random = SeededGenerator(seed: 11)
+        let alphabet = Array("abcEÉe\u{301}ﬁfiIıİß".unicodeScalars)
+        func word() -> String {
+            String(String.UnicodeScalarView((0..<Int.random(in: 1...5, using: &random)).map { _ in alphabet.randomElement(using: &random)! }))
+        }
+        for _ in 0..<500 {
+            guard let query = try? SearchQuery.parse(word() + " " + word() + "*") else { continue }
+            let snippet = Snippet(query)
+            for _ in 0..<20 {
+                let text = word()
+                let scalars = text.unicodeScalars[...]
+                if snippet.matches(Snippet.normalized(scalars)) { #expect(snippet.mayMatch(scalars), "\(text) for \(query)") }
+            }
+        }
+    }
+
     @Test func matchingWordsAreMarkedAndTheRestEscaped() throws {
         let snippet = Snippet(try SearchQuery.parse("quick conf*"))
         #expect(snippet.render("The QUICK <brown> fox & the Configured dog.")

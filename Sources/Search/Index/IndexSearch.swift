@@ -10,7 +10,8 @@ import SQLKit
 ///    (`exact: false`), and a word found in most documents costs about as much as a rarer one;
 /// 2. the page's rows (text for the snippets), by row id.
 ///
-/// Aggregating inside the statement returns a few dozen rows rather than a thousand candidates to decode. The tag
+/// Aggregating inside the statement returns a few dozen rows rather than a thousand candidates to decode; `k`, the
+/// candidates without the one beyond the limit, drops the oldest rather than sorting them again. The tag
 /// facet's `CROSS JOIN` makes SQLite look tags up by the candidates' keys (its planner otherwise scans every tag).
 struct IndexSearch {
     /// `FROM … WHERE <the engine's match> AND `, followed by the shared filter.
@@ -32,7 +33,7 @@ struct IndexSearch {
                 + score + " AS score FROM m JOIN search_entries e ON e.rid = m.rid)"
             : "WITH c AS MATERIALIZED (SELECT e.rid, e.entry_key, e.kind, e.project_id, " + score + " AS score " + newest + ")"
         statement += """
-            , k AS MATERIALIZED (SELECT * FROM c ORDER BY rid DESC LIMIT \(literal: limit))
+            , k AS MATERIALIZED (SELECT * FROM c WHERE rid > (SELECT CASE WHEN count(*) > \(literal: limit) THEN min(rid) ELSE -1 END FROM c))
             SELECT 'total' AS facet, NULL AS name, count(*) AS n, 0.0 AS score FROM c
             UNION ALL SELECT 'page', NULL, rid, score FROM (
                 SELECT rid, score FROM k ORDER BY score DESC, rid LIMIT \(literal: request.limit) OFFSET \(literal: request.offset)) p

@@ -15,6 +15,11 @@ public struct Snippet: Sendable {
 
     let words: Set<String>
     let prefixes: [String]
+    /// A first look at an ASCII word of the text, before it is normalized: the first letters and lengths a match
+    /// can have (nil when a query word is not ASCII, which rules nothing out).
+    private let firstLetters: Set<UInt8>?
+    private let lengths: Set<Int>
+    private let shortestPrefix: Int
 
     public init(_ query: SearchQuery) {
         var words: Set<String> = []
@@ -28,6 +33,24 @@ public struct Snippet: Sendable {
         }
         self.words = words
         self.prefixes = prefixes
+        let all = Array(words) + prefixes
+        firstLetters = all.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } ? Set(all.compactMap(\.utf8.first)) : nil
+        lengths = Set(words.map(\.utf8.count))
+        shortestPrefix = prefixes.map(\.utf8.count).min() ?? .max
+    }
+
+    /// False for an ASCII word whose first letter or length no query word has; true for anything else.
+    func mayMatch(_ word: Substring.UnicodeScalarView) -> Bool {
+        guard let firstLetters, let first = word.first, first.isASCII else { return true }
+        // Normalizing and folding keep an ASCII first letter (but for its case); the length only an all-ASCII word keeps.
+        let letter = UInt8(truncatingIfNeeded: first.value)
+        guard firstLetters.contains((0x41...0x5A).contains(letter) ? letter + 0x20 : letter) else { return false }
+        var count = 0
+        for scalar in word {
+            guard scalar.isASCII else { return true }
+            count += 1
+        }
+        return lengths.contains(count) || count >= shortestPrefix
     }
 
     /// Whether a (normalized) word of the text matches a query word or prefix.
@@ -48,10 +71,12 @@ public struct Snippet: Sendable {
         func flush(at end: String.UnicodeScalarView.Index) {
             guard let begin = start else { return }
             start = nil
-            let word = Self.normalized(scalars[begin..<end])
-            if matches(word) {
-                matched.append(ranges.count)
-                matchedWords.append(Self.fold(word))
+            if mayMatch(scalars[begin..<end]) {
+                let word = Self.normalized(scalars[begin..<end])
+                if matches(word) {
+                    matched.append(ranges.count)
+                    matchedWords.append(Self.fold(word))
+                }
             }
             ranges.append(begin..<end)
         }
