@@ -18,7 +18,12 @@ import Testing
         ("NEAR(a b) NOT c AND d", #""near" AND "a" AND "b" AND "not" AND "c" AND "and" AND "d""#,
          "'near' & 'a' & 'b' & 'not' & 'c' & 'and' & 'd'"),
         ("col:x ^y", #""col x" AND "y""#, "('col' <-> 'x') & 'y'"),
-        ("it's", #""it s""#, "('it' <-> 's')"),
+        ("it's", #"{title_pairs body_pairs} : "_it_s""#, "('it' <-> 's')"),
+        (
+            #""end of the Line""#,
+            #"({title_pairs body_pairs} : "_end_of" AND {title_pairs body_pairs} : "_of_the" AND {title_pairs body_pairs} : "_the_line" AND "end of the line")"#,
+            "('end' <-> 'of' <-> 'the' <-> 'line')"
+        ),
     ])
     func compilesToBothEngines(input: String, fts5: String, tsquery: String) throws {
         let query = try SearchQuery.parse(input)
@@ -38,7 +43,7 @@ import Testing
     }
 
     @Test func validatorsRejectBrokenExpressions() {
-        for bad in [#""a"#, #""a" AND"#, #"("a""#, #""a" "b""#, "a", #""a" NOT"#, #""a" * *"#, #"() "#] {
+        for bad in [#""a"#, #""a" AND"#, #"("a""#, #""a" "b""#, "a", #""a" NOT"#, #""a" * *"#, #"() "#, #"{} : "a""#, #"{a "b""#] {
             #expect(FTS5Syntax.error(in: bad) != nil, "\(bad)")
         }
         for bad in ["'a", "'a' &", "('a'", "'a' 'b'", "a", "!", "'a':*:*", "''", #"'a\'"#, "'a' <> 'b'"] {

@@ -27,8 +27,8 @@ struct SyntaxError: Error, CustomStringConvertible {
     let description: String
 }
 
-/// expr := primary (( AND | OR | NOT ) primary)* ; primary := '(' expr ')' | string [ '*' ] ;
-/// string := '"' ( any but '"' | '""' )* '"'
+/// expr := primary (( AND | OR | NOT ) primary)* ; primary := '(' expr ')' | [ columns ] string [ '*' ] ;
+/// columns := '{' name ( ' ' name )* '} : ' ; string := '"' ( any but '"' | '""' )* '"'
 enum FTS5Syntax {
     static func error(in text: String) -> String? {
         var scanner = Scanner(text)
@@ -58,6 +58,17 @@ enum FTS5Syntax {
             scanner.skipSpaces()
             guard scanner.consume(")") else { throw SyntaxError(description: "missing ) at \(scanner.index)") }
             return
+        }
+        if scanner.consume("{") {
+            var name = ""
+            while let character = scanner.next, character != "}" {
+                guard character.isLetter || character == "_" || (character == " " && !name.isEmpty && name.last != " ") else {
+                    throw SyntaxError(description: "bad column name at \(scanner.index)")
+                }
+                name.append(character)
+                scanner.index += 1
+            }
+            guard !name.isEmpty, name.last != " ", scanner.consume("} : ") else { throw SyntaxError(description: "bad column filter at \(scanner.index)") }
         }
         guard scanner.consume("\"") else { throw SyntaxError(description: "expected a string at \(scanner.index)") }
         while true {

@@ -43,6 +43,16 @@ import Testing
         }
     }
 
+    /// The byte-wise splitter of ASCII texts gives the words the general one gives.
+    @Test func asciiTextsSplitLikeAnyText() {
+        var random = SeededGenerator(seed: 5)
+        let alphabet = Array("aZq M09_-.,'\"\t\n()*:/\\@#~`^{|}".utf8)
+        for _ in 0..<2_000 {
+            let text = String(decoding: (0..<Int.random(in: 0...40, using: &random)).map { _ in alphabet.randomElement(using: &random)! }, as: UTF8.self)
+            #expect(SearchQuery.asciiWords(in: text) == SearchQuery.words(in: text.unicodeScalars), "\(text.debugDescription)")
+        }
+    }
+
     @Test func matchingWordsAreMarkedAndTheRestEscaped() throws {
         let snippet = Snippet(try SearchQuery.parse("quick conf*"))
         #expect(snippet.render("The QUICK <brown> fox & the Configured dog.")

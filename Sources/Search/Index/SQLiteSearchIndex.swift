@@ -11,10 +11,20 @@ public struct SQLiteSearchIndex: SearchIndex {
             guard let rid = try await db.raw("SELECT rid FROM search_entries WHERE entry_key = \(bind: text.key)").first()?
                 .decode(column: "rid", as: Int64.self) else { continue }
             if text.replaced { try await db.raw("DELETE FROM search_fts WHERE rowid = \(bind: rid)").run() }
-            // Tombstones have no text, and nothing to find.
-            guard !text.title.isEmpty || !text.body.isEmpty else { continue }
-            try await db.raw("INSERT INTO search_fts (rowid, title, body) VALUES (\(bind: rid), \(bind: text.title), \(bind: text.body))").run()
+            try await SQLiteSearchIndex.index(rid: rid, title: text.title, body: text.body, on: db)
         }
+    }
+
+    /// Writes an entry's row of the text index: its words as the query parser splits them, and their
+    /// ``CommonWordPairs`` tokens. Tombstones have no text, and nothing to find.
+    static func index(rid: Int64, title: String, body: String, on db: any SQLDatabase) async throws {
+        guard !title.isEmpty || !body.isEmpty else { return }
+        let (titleWords, bodyWords) = (SearchQuery.normalizedWords(in: title), SearchQuery.normalizedWords(in: body))
+        try await db.raw("""
+            INSERT INTO search_fts (rowid, title, body, title_pairs, body_pairs) VALUES (\(bind: rid),
+                \(bind: titleWords.joined(separator: " ")), \(bind: bodyWords.joined(separator: " ")),
+                \(bind: CommonWordPairs.tokens(in: titleWords)), \(bind: CommonWordPairs.tokens(in: bodyWords)))
+            """).run()
     }
 
     private let frequencies = PhraseFrequencies()
@@ -40,10 +50,10 @@ public struct SQLiteSearchIndex: SearchIndex {
                 try await db.raw("SELECT count(*) AS n FROM search_fts WHERE search_fts MATCH \(bind: phrase)").first()?
                     .decode(column: "n", as: Int64.self) ?? 0
             }
-            // Titles weigh 4 times the body.
+            // Titles (and their word pairs) weigh 4 times the body.
             let search = IndexSearch(
                 matching: "FROM search_fts JOIN search_entries e ON e.rid = search_fts.rowid WHERE search_fts MATCH \(bind: match.expression) AND ",
-                rowID: "search_fts.rowid", score: "rank_bm25(search_fts, 4.0, 1.0, \(binds: documents))")
+                rowID: "search_fts.rowid", score: "rank_bm25(search_fts, 4.0, 1.0, 4.0, 1.0, \(binds: documents))")
             return try await search.run(query, on: db)
         }
     }

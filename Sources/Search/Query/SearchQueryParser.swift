@@ -38,7 +38,27 @@ extension SearchQuery {
     /// The normalized words of a text, split exactly as query terms are (untruncated), for building an index
     /// that matches the queries, e.g. `to_tsvector('simple', words.joined(separator: " "))`.
     public static func normalizedWords(in text: String) -> [String] {
-        words(in: text.precomposedStringWithCompatibilityMapping.unicodeScalars)
+        text.utf8.allSatisfy { $0 < 0x80 } ? asciiWords(in: text) : words(in: text.precomposedStringWithCompatibilityMapping.unicodeScalars)
+    }
+
+    /// ``normalizedWords(in:)`` of an ASCII text, byte by byte: NFKC leaves ASCII alone, letters and digits make
+    /// words and everything else separates them (see ``wordRole(of:)``). Indexing splits every text it stores, and
+    /// this is several times faster than going through Unicode scalars and Foundation.
+    static func asciiWords(in text: String) -> [String] {
+        var words: [String] = []
+        var word: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case 0x30...0x39, 0x61...0x7A: word.append(byte)
+            case 0x41...0x5A: word.append(byte + 0x20)
+            default:
+                guard !word.isEmpty else { continue }
+                words.append(String(decoding: word, as: UTF8.self))
+                word.removeAll(keepingCapacity: true)
+            }
+        }
+        if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
+        return words
     }
 }
 
@@ -121,7 +141,7 @@ extension SearchQuery {
         }
     }
 
-    private static func words(in scalars: some Sequence<Unicode.Scalar>) -> [String] {
+    static func words(in scalars: some Sequence<Unicode.Scalar>) -> [String] {
         var words: [String] = []
         var current = String.UnicodeScalarView()
         func flush() {
