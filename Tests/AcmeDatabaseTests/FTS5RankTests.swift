@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct FTS5RankTests {
     /// Given each phrase's true document count, `rank_bm25` scores exactly as FTS5's own `bm25()` (negated: higher
-    /// is better); without counts it still ranks.
+    /// is better), whether it reads each row's length itself or is handed it; without counts it still ranks.
     @Test func matchesBM25GivenTheTrueDocumentCounts() async throws {
         try await withDatabase(durability: .normal) { database in
             let rows = [
@@ -16,8 +16,11 @@ import Testing
             let query = "\"report\" AND (\"quarter\" OR \"the\" *)"
             let scores = try await database.transaction { db in
                 try await db.raw("CREATE VIRTUAL TABLE docs USING fts5(title, body)").run()
+                try await db.raw("CREATE TABLE lengths (id INTEGER PRIMARY KEY, tokens INTEGER NOT NULL)").run()
                 for (title, body) in rows {
                     try await db.raw("INSERT INTO docs (title, body) VALUES (\(bind: title), \(bind: body))").run()
+                    let tokens = (title + " " + body).split { !$0.isLetter && !$0.isNumber }.count
+                    try await db.raw("INSERT INTO lengths (tokens) VALUES (\(bind: tokens))").run()
                 }
                 var counts: [Int] = []
                 for phrase in ["\"report\"", "\"quarter\"", "\"the\" *"] {
@@ -25,16 +28,18 @@ import Testing
                         .decode(column: "n", as: Int.self))
                 }
                 return try await db.raw("""
-                    SELECT -bm25(docs, 3.0, 1.0) AS expected, rank_bm25(docs, 3.0, 1.0, \(binds: counts)) AS actual,
-                    rank_bm25(docs, 3.0, 1.0) AS uncounted FROM docs WHERE docs MATCH \(bind: query) ORDER BY rowid
+                    SELECT -bm25(docs, 3.0, 1.0) AS expected, rank_bm25(docs, NULL, 3.0, 1.0, \(binds: counts)) AS actual,
+                    rank_bm25(docs, l.tokens, 3.0, 1.0, \(binds: counts)) AS handed, rank_bm25(docs, NULL, 3.0, 1.0) AS uncounted
+                    FROM docs JOIN lengths l ON l.id = docs.rowid WHERE docs MATCH \(bind: query) ORDER BY docs.rowid
                     """).all().map {
                     (try $0.decode(column: "expected", as: Double.self), try $0.decode(column: "actual", as: Double.self),
-                     try $0.decode(column: "uncounted", as: Double.self))
+                     try $0.decode(column: "handed", as: Double.self), try $0.decode(column: "uncounted", as: Double.self))
                 }
             }
             #expect(scores.count == 3)
-            for (expected, actual, uncounted) in scores {
+            for (expected, actual, handed, uncounted) in scores {
                 #expect(abs(expected - actual) < 1e-9 * max(1, abs(expected)), "\(expected) vs \(actual)")
+                #expect(abs(expected - handed) < 1e-9 * max(1, abs(expected)), "\(expected) vs \(handed)")
                 #expect(uncounted > 0)
             }
             #expect(scores[0].1 > scores[1].1)  // the title match outranks the body-only match

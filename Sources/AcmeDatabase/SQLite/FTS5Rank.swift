@@ -6,10 +6,12 @@ import Glibc
 import Darwin
 #endif
 
-/// `rank_bm25(fts_table, weight…, documents…)`: an FTS5 auxiliary function that scores a match with Okapi BM25
-/// as FTS5's own `bm25()` does (k1 1.2, b 0.75, a weight per column), except that the caller supplies each
-/// phrase's document count (how many rows match it) after the column weights, in the phrases' order in the
-/// `MATCH` expression.
+/// `rank_bm25(fts_table, length, weight…, documents…)`: an FTS5 auxiliary function that scores a match with Okapi
+/// BM25 as FTS5's own `bm25()` does (k1 1.2, b 0.75, a weight per column), except that the caller supplies
+/// - the row's length in tokens (all columns), when it keeps it next to the row it joins anyway (NULL: FTS5 reads
+///   it from its own table, a B-tree lookup per row), and
+/// - after the column weights, each phrase's document count (how many rows match it), in the phrases' order in the
+///   `MATCH` expression.
 ///
 /// `bm25()` counts those documents itself, by reading each phrase's whole posting list on the first row of every
 /// query: for a word in most documents that one scan cost more than ranking a thousand rows. A caller that knows
@@ -56,32 +58,53 @@ enum FTS5Rank {
         let columns = Int(columnCount), phrases = Int(phraseCount)
         func argument(_ index: Int) -> OpaquePointer? { index < count ? values?[index] : nil }
 
-        var rows: Int64 = 0, totalTokens: Int64 = 0, tokens: Int32 = 0, instances: Int32 = 0
-        guard api.xRowCount?(fts, &rows) == SQLITE_OK, api.xColumnTotalSize?(fts, -1, &totalTokens) == SQLITE_OK,
-            api.xColumnSize?(fts, -1, &tokens) == SQLITE_OK, api.xInstCount?(fts, &instances) == SQLITE_OK
-        else {
+        guard let totals = self.totals(api, fts), api.xInstCount != nil, api.xInst != nil else {
             sqlite_nio_sqlite3_result_error(context, "\(name): cannot read the match", -1)
             return
         }
-        let lengthNorm = 1 - b + b * Double(tokens) / max(Double(totalTokens) / Double(max(rows, 1)), 1)
+        let rows = totals[0], averageLength = totals[1]
+        var tokens: Int32 = 0, instances: Int32 = 0
+        if let length = argument(0), sqlite_nio_sqlite3_value_type(length) != SQLITE_NULL {
+            tokens = Int32(clamping: sqlite_nio_sqlite3_value_int64(length))
+        } else if api.xColumnSize?(fts, -1, &tokens) != SQLITE_OK {
+            sqlite_nio_sqlite3_result_error(context, "\(name): cannot read the row's length", -1)
+            return
+        }
+        _ = api.xInstCount?(fts, &instances)
+        let lengthNorm = 1 - b + b * Double(tokens) / max(averageLength, 1)
 
         withUnsafeTemporaryAllocation(of: Double.self, capacity: max(phrases, 1)) { frequencies in
             frequencies.initialize(repeating: 0)
             for instance in 0..<instances {
                 var phrase: Int32 = 0, column: Int32 = 0, offset: Int32 = 0
                 guard api.xInst?(fts, instance, &phrase, &column, &offset) == SQLITE_OK, phrase < phrases else { continue }
-                let weight = argument(Int(column)).map { sqlite_nio_sqlite3_value_double($0) } ?? 1
+                let weight = argument(1 + Int(column)).map { sqlite_nio_sqlite3_value_double($0) } ?? 1
                 frequencies[Int(phrase)] += weight
             }
             var score = 0.0
             for phrase in 0..<phrases where frequencies[phrase] > 0 {
-                let documents = argument(columns + phrase).map { Double(sqlite_nio_sqlite3_value_int64($0)) } ?? Double(rows) / 2
+                let documents = argument(1 + columns + phrase).map { Double(sqlite_nio_sqlite3_value_int64($0)) } ?? rows / 2
                 // As FTS5 computes it: a phrase in more than half the rows still counts a little.
-                let idf = max(log((Double(rows) - documents + 0.5) / (documents + 0.5)), 1e-6)
+                let idf = max(log((rows - documents + 0.5) / (documents + 0.5)), 1e-6)
                 let frequency = frequencies[phrase]
                 score += idf * frequency * (k1 + 1) / (frequency + k1 * lengthNorm)
             }
             sqlite_nio_sqlite3_result_double(context, score)
         }
     }
+
+    /// The table's row count and average row length, read once per query and kept with it (FTS5 would otherwise
+    /// load them again for every row).
+    private static func totals(_ api: Fts5ExtensionApi, _ fts: OpaquePointer) -> UnsafeMutablePointer<Double>? {
+        if let kept = api.xGetAuxdata?(fts, 0) { return kept.assumingMemoryBound(to: Double.self) }
+        var rows: Int64 = 0, tokens: Int64 = 0
+        guard api.xRowCount?(fts, &rows) == SQLITE_OK, api.xColumnTotalSize?(fts, -1, &tokens) == SQLITE_OK,
+            let memory = malloc(2 * MemoryLayout<Double>.stride)
+        else { return nil }
+        let totals = memory.bindMemory(to: Double.self, capacity: 2)
+        (totals[0], totals[1]) = (Double(rows), Double(tokens) / Double(max(rows, 1)))
+        guard api.xSetAuxdata?(fts, memory, free) == SQLITE_OK else { return nil }  // SQLite frees it on failure too
+        return totals
+    }
+
 }

@@ -20,11 +20,15 @@ public struct SQLiteSearchIndex: SearchIndex {
     static func index(rid: Int64, title: String, body: String, on db: any SQLDatabase) async throws {
         guard !title.isEmpty || !body.isEmpty else { return }
         let (titleWords, bodyWords) = (SearchQuery.normalizedWords(in: title), SearchQuery.normalizedWords(in: body))
+        let (titlePairs, bodyPairs) = (CommonWordPairs.tokens(in: titleWords), CommonWordPairs.tokens(in: bodyWords))
         try await db.raw("""
             INSERT INTO search_fts (rowid, title, body, title_pairs, body_pairs) VALUES (\(bind: rid),
                 \(bind: titleWords.joined(separator: " ")), \(bind: bodyWords.joined(separator: " ")),
-                \(bind: CommonWordPairs.tokens(in: titleWords)), \(bind: CommonWordPairs.tokens(in: bodyWords)))
+                \(bind: titlePairs.joined(separator: " ")), \(bind: bodyPairs.joined(separator: " ")))
             """).run()
+        // The row's length for ranking, where the search reads it anyway (see `rank_bm25`).
+        let tokens = titleWords.count + bodyWords.count + titlePairs.count + bodyPairs.count
+        try await db.raw("UPDATE search_entries SET tokens = \(bind: tokens) WHERE rid = \(bind: rid)").run()
     }
 
     private let frequencies = PhraseFrequencies()
@@ -53,7 +57,7 @@ public struct SQLiteSearchIndex: SearchIndex {
             // Titles (and their word pairs) weigh 4 times the body.
             let search = IndexSearch(
                 matching: "FROM search_fts JOIN search_entries e ON e.rid = search_fts.rowid WHERE search_fts MATCH \(bind: match.expression) AND ",
-                rowID: "search_fts.rowid", score: "rank_bm25(search_fts, 4.0, 1.0, 4.0, 1.0, \(binds: documents))")
+                rowID: "search_fts.rowid", score: "rank_bm25(search_fts, e.tokens, 4.0, 1.0, 4.0, 1.0, \(binds: documents))")
             return try await search.run(query, on: db)
         }
     }

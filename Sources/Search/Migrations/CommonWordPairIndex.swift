@@ -4,12 +4,14 @@ import SQLKit
 /// SQLite: the FTS5 table is rebuilt with two more columns, the ``CommonWordPairs`` tokens of titles and bodies
 /// (`_` becomes a token character for them), and indexes the words as the query parser splits them rather than the
 /// raw text, so that a `_` in a text (`snake_case`) still separates words. Filled again from `search_texts`.
+/// `search_entries.tokens` keeps each entry's length in tokens, for ranking.
 struct CommonWordPairIndex: Migration {
     let name = "CommonWordPairIndex"
     static let batchSize = 1_000
 
     func prepare(on db: any SQLDatabase) async throws {
         guard !db.isPostgres else { return }
+        try await db.raw("ALTER TABLE search_entries ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0").run()
         try await db.raw("DROP TRIGGER search_entries_ad").run()
         try await db.raw("DROP TABLE search_vocab").run()
         try await db.raw("DROP TABLE search_fts").run()

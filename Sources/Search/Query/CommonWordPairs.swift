@@ -16,9 +16,9 @@ enum CommonWordPairs {
         return "_" + a + "_" + b
     }
 
-    /// The pair tokens of a text's words, in order, space-separated (for the index's pair columns).
-    static func tokens(in words: [String]) -> String {
-        zip(words, words.dropFirst()).compactMap { token($0, $1) }.joined(separator: " ")
+    /// The pair tokens of a text's words, in order (for the index's pair columns).
+    static func tokens(in words: [String]) -> [String] {
+        zip(words, words.dropFirst()).compactMap { token($0, $1) }
     }
 
     /// English function words (a classic stop-word list of information retrieval, 122 words).
