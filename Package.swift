@@ -49,9 +49,11 @@ let package = Package(
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                "CSQLiteSettings",
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "CSQLiteSettings", dependencies: [.product(name: "SQLiteNIO", package: "sqlite-nio")]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "AcmeAvro", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         .target(

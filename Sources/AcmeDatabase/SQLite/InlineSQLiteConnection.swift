@@ -1,4 +1,5 @@
 import AcmeCore
+import CSQLiteSettings
 import NIOCore
 import SQLiteNIO
 import Synchronization
@@ -36,6 +37,8 @@ final class InlineSQLiteConnection: Sendable {
         }
         sqlite_nio_sqlite3_extended_result_codes(handle, 1)
         do {
+            let status = acme_sqlite_enable_qpsg(handle)
+            guard status == SQLITE_OK else { throw SQLiteFailure(handle: handle, code: status) }
             try FTS5Rank.install(on: handle)
         } catch {
             sqlite_nio_sqlite3_close_v2(handle)
