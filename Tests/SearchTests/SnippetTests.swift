@@ -53,6 +53,14 @@ import Testing
         }
     }
 
+    /// A text's pair tokens are the tokens of its adjacent words, as a query phrase would make them.
+    @Test func pairTokensOfATextAreThoseOfItsAdjacentWords() {
+        let words = SearchQuery.normalizedWords(in: "The end of THÉ line, and Naïve tests")
+        #expect(CommonWordPairs.tokens(in: words) == ["_the_end", "_end_of", "_of_the", "_the_line", "_line_and", "_and_naive"])
+        #expect(CommonWordPairs.tokens(in: words) == zip(words, words.dropFirst()).compactMap { CommonWordPairs.token($0, $1) })
+        #expect(CommonWordPairs.tokens(in: ["alpha", "beta"]).isEmpty)
+    }
+
     @Test func matchingWordsAreMarkedAndTheRestEscaped() throws {
         let snippet = Snippet(try SearchQuery.parse("quick conf*"))
         #expect(snippet.render("The QUICK <brown> fox & the Configured dog.")

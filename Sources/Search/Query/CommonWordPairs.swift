@@ -18,7 +18,12 @@ enum CommonWordPairs {
 
     /// The pair tokens of a text's words, in order (for the index's pair columns).
     static func tokens(in words: [String]) -> [String] {
-        zip(words, words.dropFirst()).compactMap { token($0, $1) }
+        // Each word folded and looked up once, not once per pair it is in.
+        let folded = words.map(Snippet.fold)
+        let isCommon = folded.map(common.contains)
+        return folded.indices.dropLast().compactMap { i in
+            isCommon[i] || isCommon[i + 1] ? "_" + folded[i] + "_" + folded[i + 1] : nil
+        }
     }
 
     /// English function words (a classic stop-word list of information retrieval, 122 words).
