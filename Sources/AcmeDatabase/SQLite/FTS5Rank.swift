@@ -106,5 +106,4 @@ enum FTS5Rank {
         guard api.xSetAuxdata?(fts, memory, free) == SQLITE_OK else { return nil }  // SQLite frees it on failure too
         return totals
     }
-
 }

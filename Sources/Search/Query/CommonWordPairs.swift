@@ -11,9 +11,7 @@ enum CommonWordPairs {
     /// A pair token starts with `_`, which no word (as the query parser splits words) contains, so pair tokens never
     /// match words or word prefixes.
     static func token(_ first: String, _ second: String) -> String? {
-        let (a, b) = (Snippet.fold(first), Snippet.fold(second))
-        guard common.contains(a) || common.contains(b) else { return nil }
-        return "_" + a + "_" + b
+        tokens(in: [first, second]).first
     }
 
     /// The pair tokens of a text's words, in order (for the index's pair columns).

@@ -37,7 +37,7 @@ public struct FTS5Query: Sendable, Hashable {
         case .prefix(let stem): return single(quoted(stem) + " *")
         case .phrase(let words):
             let phrase = quoted(words.joined(separator: " "))
-            let pairs = zip(words, words.dropFirst()).compactMap { CommonWordPairs.token($0, $1) }.map { pairColumns + quoted($0) }
+            let pairs = CommonWordPairs.tokens(in: words).map { pairColumns + quoted($0) }
             // Two words with a common one are exactly their pair token; longer phrases are narrowed by their pairs
             // first, then checked word by word.
             if words.count == 2, let pair = pairs.first { return single(pair) }

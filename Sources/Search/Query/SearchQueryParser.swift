@@ -48,11 +48,9 @@ extension SearchQuery {
         var words: [String] = []
         var word: [UInt8] = []
         for byte in text.utf8 {
-            switch byte {
-            case 0x30...0x39, 0x61...0x7A: word.append(byte)
-            case 0x41...0x5A: word.append(byte + 0x20)
-            default:
-                guard !word.isEmpty else { continue }
+            if let byte = asciiWordByte(byte) {
+                word.append(byte)
+            } else if !word.isEmpty {
                 words.append(String(decoding: word, as: UTF8.self))
                 word.removeAll(keepingCapacity: true)
             }
@@ -125,11 +123,8 @@ extension SearchQuery {
     /// How a scalar takes part in words: letters and digits make them, marks extend them, variation selectors
     /// are skipped, the rest separates.
     static func wordRole(of scalar: Unicode.Scalar) -> WordRole {
-        // ASCII, most of any text, without the Unicode tables: letters and digits make words, the rest separates.
-        if scalar.isASCII {
-            let value = scalar.value | 0x20  // ASCII upper case to lower case; digits keep their value
-            return (0x61...0x7A).contains(value) || (0x30...0x39).contains(scalar.value) ? .letter : .separator
-        }
+        // ASCII, most of any text, without the Unicode tables.
+        if scalar.isASCII { return asciiWordByte(UInt8(truncatingIfNeeded: scalar.value)) == nil ? .separator : .letter }
         return switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
             .decimalNumber, .letterNumber, .otherNumber:
@@ -138,6 +133,15 @@ extension SearchQuery {
             scalar.properties.isVariationSelector ? .ignored : .mark
         default:
             .separator
+        }
+    }
+
+    /// An ASCII byte as words hold it: a letter lowercased, a digit as it is; nil for a byte that separates words.
+    static func asciiWordByte(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39, 0x61...0x7A: byte
+        case 0x41...0x5A: byte + 0x20
+        default: nil
         }
     }
 

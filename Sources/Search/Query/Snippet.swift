@@ -44,7 +44,7 @@ public struct Snippet: Sendable {
         guard let firstLetters, let first = word.first, first.isASCII else { return true }
         // Normalizing and folding keep an ASCII first letter (but for its case); the length only an all-ASCII word keeps.
         let letter = UInt8(truncatingIfNeeded: first.value)
-        guard firstLetters.contains((0x41...0x5A).contains(letter) ? letter + 0x20 : letter) else { return false }
+        guard firstLetters.contains(SearchQuery.asciiWordByte(letter) ?? letter) else { return false }
         var count = 0
         for scalar in word {
             guard scalar.isASCII else { return true }
@@ -145,7 +145,7 @@ public struct Snippet: Sendable {
         return String(unsafeUninitializedCapacity: count) { buffer in
             for (offset, scalar) in word.enumerated() {
                 let byte = UInt8(truncatingIfNeeded: scalar.value)
-                buffer[offset] = (65...90).contains(byte) ? byte + 32 : byte
+                buffer[offset] = SearchQuery.asciiWordByte(byte) ?? byte
             }
             return count
         }
