@@ -5,19 +5,21 @@ import Synchronization
 /// Runs write transactions one at a time on a single connection and commits them in groups.
 ///
 /// With `synchronous = FULL` every COMMIT waits for an fsync (about 1.5 ms here), which would cap writes at
-/// a few hundred per second. Instead, while other writers are queued, a finished transaction leaves its
-/// SQLite transaction open and the next one continues inside it behind a SAVEPOINT; the last of the group
-/// commits once for all of them, and only then does any of them return. A failing transaction rolls back
-/// to its savepoint and affects no other; a failed COMMIT fails every member of the group.
+/// a few hundred per second. Instead, callers queue their transactions and one drain task runs the queue:
+/// the first of a group opens the SQLite transaction, each further one runs behind a SAVEPOINT, and the
+/// group commits once; only then does any of them return. A failing transaction rolls back to its savepoint
+/// and affects no other; a failed COMMIT fails every member of the group.
+///
+/// The drain task runs the transactions' bodies itself rather than passing a lock from caller to caller:
+/// a handed-over lock stays held until the next caller's task gets a thread, which under load meant
+/// waiting behind request work on the shared pool, and writes became a convoy well below the CPU's limit.
 final class GroupCommitWriter: Sendable {
     private struct State {
-        var waiting = 0
-        var batch: Batch?
-        var batchSize = 0
+        var queue: [any QueuedTransaction] = []
+        var draining = false
     }
 
     private let database: InlineSQLiteDatabase
-    private let lock = AsyncSemaphore(permits: 1)
     private let state = Mutex(State())
     private let maxBatch: Int
 
@@ -27,107 +29,124 @@ final class GroupCommitWriter: Sendable {
     }
 
     func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
-        state.withLock { $0.waiting += 1 }
-        await lock.acquire()
-        let (openBatch, position) = state.withLock { state in
-            state.waiting -= 1
-            state.batchSize += 1
-            return (state.batch, state.batchSize)
-        }
-        let batch: Batch
-        if let openBatch {
-            batch = openBatch
-        } else {
-            do {
-                try await database.raw("BEGIN IMMEDIATE").run()
-            } catch {
-                state.withLock { $0.batchSize = 0 }
-                lock.release()
-                throw DatabaseFailure.mapped(error)
+        // The body runs on the drain task while this caller waits for its result, so it never outlives the call.
+        try await withoutActuallyEscaping(body) { body in
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                enqueue(PendingTransaction(body: body, continuation: continuation))
             }
-            batch = Batch()
-            state.withLock { $0.batch = batch }
         }
+    }
 
-        // The first member of a batch owns the whole SQLite transaction and needs no savepoint.
-        let outcome: Result<T, any Error>
-        do {
-            if position > 1 { try await database.raw("SAVEPOINT acme_tx").run() }
-            let value = try await DatabaseFailure.map { try await body(database) }
-            if position > 1 { try await database.raw("RELEASE acme_tx").run() }
-            outcome = .success(value)
-        } catch {
-            outcome = .failure(error)
-            if position > 1 {
+    private func enqueue(_ transaction: any QueuedTransaction) {
+        let startDrain = state.withLock { state in
+            state.queue.append(transaction)
+            defer { state.draining = true }
+            return !state.draining
+        }
+        if startDrain { Task { await drain() } }
+    }
+
+    /// Runs queued transactions in groups until the queue is empty.
+    private func drain() async {
+        while true {
+            let group = state.withLock { state -> [any QueuedTransaction] in
+                let group = Array(state.queue.prefix(maxBatch))
+                state.queue.removeFirst(group.count)
+                if group.isEmpty { state.draining = false }
+                return group
+            }
+            if group.isEmpty { return }
+            await run(group)
+        }
+    }
+
+    /// Runs `group` in as few SQLite transactions as failures allow (normally one) and completes each member.
+    private func run(_ group: [any QueuedTransaction]) async {
+        var members: [any QueuedTransaction] = []
+        for transaction in group {
+            if members.isEmpty {
                 do {
+                    try await database.raw("BEGIN IMMEDIATE").run()
+                } catch {
+                    transaction.complete(failure: DatabaseFailure.mapped(error))
+                    continue
+                }
+                // The first member owns the whole SQLite transaction and needs no savepoint.
+                if await transaction.run(on: database) {
+                    members.append(transaction)
+                } else {
+                    try? await database.raw("ROLLBACK").run()
+                    transaction.complete(failure: nil)
+                }
+                continue
+            }
+            do {
+                try await database.raw("SAVEPOINT acme_tx").run()
+                if await transaction.run(on: database) {
+                    try await database.raw("RELEASE acme_tx").run()
+                    members.append(transaction)
+                } else {
                     try await database.raw("ROLLBACK TO acme_tx").run()
                     try await database.raw("RELEASE acme_tx").run()
-                } catch {
-                    await finish(batch, rollback: true, error: error)
-                    throw error
+                    transaction.complete(failure: nil)
                 }
-            } else {
-                await finish(batch, rollback: true, error: error)
-                throw error
-            }
-        }
-
-        let commitNow = state.withLock { $0.waiting == 0 || $0.batchSize >= maxBatch }
-        if commitNow {
-            await finish(batch, rollback: false, error: nil)
-        } else {
-            lock.release()
-        }
-        if case .failure(let error) = outcome { throw error }
-        try await batch.committed()
-        return try outcome.get()
-    }
-
-    /// Ends the batch's SQLite transaction (commit, or rollback after `error`), releases the lock and
-    /// wakes every member waiting for the outcome.
-    private func finish(_ batch: Batch, rollback: Bool, error: (any Error)?) async {
-        state.withLock {
-            $0.batch = nil
-            $0.batchSize = 0
-        }
-        var result: Result<Void, any Error> = error.map { .failure($0) } ?? .success(())
-        if rollback {
-            try? await database.raw("ROLLBACK").run()
-        } else {
-            do {
-                // The fsync (and any checkpoint) happens here: off the cooperative threads.
-                try await database.connection.runBlocking("COMMIT")
             } catch {
+                // The savepoint machinery itself failed: the SQLite transaction is in doubt, so all of it goes.
                 try? await database.raw("ROLLBACK").run()
-                result = .failure(DatabaseFailure.mapped(error))
+                let failure = DatabaseFailure.mapped(error)
+                for member in members + [transaction] { member.complete(failure: failure) }
+                members = []
             }
         }
-        lock.release()
-        batch.resolve(result)
+        guard !members.isEmpty else { return }
+        var failure: (any Error)?
+        do {
+            // The fsync (and any checkpoint) happens here: off the cooperative threads.
+            try await database.connection.runBlocking("COMMIT")
+        } catch {
+            try? await database.raw("ROLLBACK").run()
+            failure = DatabaseFailure.mapped(error)
+        }
+        for member in members { member.complete(failure: failure) }
+    }
+}
+
+/// A queued transaction, type-erased so that transactions of any result type share one queue.
+private protocol QueuedTransaction: Sendable {
+    /// Runs the body; false if it threw (its error is kept for `complete`).
+    func run(on database: any SQLDatabase) async -> Bool
+    /// Hands the caller its result: the body's error, else `failure` (a failed commit), else its value.
+    func complete(failure: (any Error)?)
+}
+
+/// The body is only touched by the drain task, one step after another, while its caller waits.
+private final class PendingTransaction<T: Sendable>: QueuedTransaction, @unchecked Sendable {
+    private var body: ((any SQLDatabase) async throws -> T)?
+    private var outcome: Result<T, any Error>?
+    private let continuation: CheckedContinuation<T, any Error>
+
+    init(body: @escaping (any SQLDatabase) async throws -> T, continuation: CheckedContinuation<T, any Error>) {
+        self.body = body
+        self.continuation = continuation
     }
 
-    /// The shared outcome of one group commit.
-    final class Batch: Sendable {
-        private let state = Mutex<(result: Result<Void, any Error>?, waiters: [CheckedContinuation<Void, any Error>])>((nil, []))
-
-        func resolve(_ result: Result<Void, any Error>) {
-            let waiters = state.withLock { state in
-                state.result = result
-                defer { state.waiters = [] }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.resume(with: result) }
+    func run(on database: any SQLDatabase) async -> Bool {
+        guard let body else { return false }
+        // Let go of the body before the caller resumes: `withoutActuallyEscaping` checks that nothing kept it.
+        self.body = nil
+        do {
+            outcome = .success(try await DatabaseFailure.map { try await body(database) })
+            return true
+        } catch {
+            outcome = .failure(error)
+            return false
         }
+    }
 
-        func committed() async throws {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let result = state.withLock { state -> Result<Void, any Error>? in
-                    if let result = state.result { return result }
-                    state.waiters.append(continuation)
-                    return nil
-                }
-                if let result { continuation.resume(with: result) }
-            }
-        }
+    func complete(failure: (any Error)?) {
+        body = nil  // a transaction that never ran (its BEGIN failed) still holds it
+        if let outcome, case .failure = outcome { return continuation.resume(with: outcome) }
+        if let failure { return continuation.resume(throwing: failure) }
+        continuation.resume(with: outcome ?? .failure(AcmeError.unavailable()))
     }
 }
