@@ -28,10 +28,12 @@ struct InlineSQLiteDatabase: SQLDatabase {
         try run(query, onRow)
     }
 
+    /// Made once: each one carries a `JSONEncoder`, whose set-up cost more than most statements' binding.
+    private static let encoder = SQLiteDataEncoder()
+
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> ()) throws {
         let (sql, binds) = serialize(query)
-        let encoder = SQLiteDataEncoder()
-        let values = try binds.map { try encoder.encode($0) }
+        let values = try binds.map { try Self.encoder.encode($0) }
         logger.trace("query", metadata: ["sql": "\(sql)"])
         try connection.execute(sql, values) { onRow($0) }
     }

@@ -43,8 +43,11 @@ actor LocalEventConsumer: EventConsumer {
     }
 
     private func fetch(max: Int) async throws -> [ConsumedEvent] {
-        let slots = topics.flatMap { topic in (0..<log.partitionCount).map { (topic, $0) } }
         let positions = self.positions
+        let slots = topics.flatMap { topic in (0..<log.partitionCount).map { (topic, $0) } }.filter { topic, partition in
+            log.mayHaveEvents(topic: topic, partition: partition, from: positions[Self.slot(topic, partition)] ?? 0)
+        }
+        if slots.isEmpty { return [] }
         return try await log.database.read { db in
             var events: [ConsumedEvent] = []
             for (topic, partition) in slots where events.count < max {

@@ -31,21 +31,33 @@ public final class LocalEventLog: EventBus {
     public func publish(_ events: [OutgoingEvent]) async throws {
         guard !events.isEmpty else { return }
         try await database.transaction { db in
-            var insert = db.insert(into: "event_log")
-                .columns("topic", "partition_no", "log_offset", "event_key", "value", "appended_at")
             let now = Timestamp.millis(.now)
+            var values: [any Encodable & Sendable] = []
+            values.reserveCapacity(events.count * 6)
             for event in events {
                 let partition = partition(for: event.key)
                 let offset = try await takeOffset(topic: event.topic, partition: partition, db: db)
-                insert = insert.values(
-                    SQLBind(event.topic.rawValue), SQLBind(partition), SQLBind(offset), SQLBind(event.key),
-                    SQLBind(Data(event.value)), SQLBind(now))
+                values += [event.topic.rawValue, partition, offset, event.key, Data(event.value), now] as [any Encodable & Sendable]
             }
-            try await insert.run()
+            try await Self.append.run(db, rows: events.count, values)
         }
         let topics = Set(events.map(\.topic))
         let waiting = signals.withLock { signals in topics.flatMap { signals[$0] ?? [] } }
         for signal in waiting { signal.fire() }
+    }
+
+    private static let append = SQLTemplate(rows: { db, rows in
+        var insert = db.insert(into: "event_log")
+            .columns("topic", "partition_no", "log_offset", "event_key", "value", "appended_at")
+        for _ in 0..<rows { insert = insert.values(Array(repeating: SQLTemplate.placeholder, count: 6)) }
+        return insert.query
+    })
+
+    /// Whether a partition may hold events at or after `offset`: false only when this log knows the partition's
+    /// end (it appended to it since it opened) and `offset` is there, so a caught-up reader need not ask SQLite.
+    func mayHaveEvents(topic: Topic, partition: Int, from offset: Int64) -> Bool {
+        let slot = "\(topic.rawValue)#\(partition)"
+        return nextOffsets.withLock { offsets in offsets[slot].map { offset < $0 } ?? true }
     }
 
     /// Reserves the next offset of a partition (inside the publishing transaction).
@@ -96,18 +108,20 @@ public final class LocalEventLog: EventBus {
     }
 
     static func events(_ db: any SQLDatabase, topic: Topic, partition: Int, from offset: Int64, limit: Int) async throws -> [ConsumedEvent] {
-        try await db.select()
-            .columns("log_offset", "event_key", "value").from("event_log")
-            .where("topic", .equal, topic.rawValue).where("partition_no", .equal, partition)
-            .where("log_offset", .greaterThanOrEqual, offset)
-            .orderBy("log_offset").limit(limit)
-            .all()
-            .map { row in
-                ConsumedEvent(
-                    topic: topic, partition: partition, offset: try row.decode(column: "log_offset", as: Int64.self),
-                    key: try row.decode(column: "event_key", as: String.self),
-                    value: Array(try row.decode(column: "value", as: Data.self)))
-            }
+        try await range.all(db, [topic.rawValue, partition, offset, limit]).map { row in
+            ConsumedEvent(
+                topic: topic, partition: partition, offset: try row.decode(column: "log_offset", as: Int64.self),
+                key: try row.decode(column: "event_key", as: String.self),
+                value: Array(try row.decode(column: "value", as: Data.self)))
+        }
+    }
+
+    private static let range = SQLTemplate { _ in
+        let value = SQLTemplate.placeholder
+        return SQLQueryString("""
+            SELECT log_offset, event_key, value FROM event_log
+            WHERE topic = \(value) AND partition_no = \(value) AND log_offset >= \(value) ORDER BY log_offset LIMIT \(value)
+            """)
     }
 
     static func nextOffset(_ db: any SQLDatabase, topic: Topic, partition: Int) async throws -> Int64 {

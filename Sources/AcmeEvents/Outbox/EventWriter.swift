@@ -1,4 +1,5 @@
 import AcmeCore
+import AcmeDatabase
 import SQLKit
 
 #if canImport(FoundationEssentials)
@@ -34,10 +35,15 @@ public struct EventWriter: Sendable {
                 id: AcmeID.make("evt", at: now), type: AuditEntry<Event>.type, occurredAt: now, orgId: orgId, actor: actor,
                 subject: subject, subjectVersion: subjectVersion, payloadJSON: entry)))
         }
-        var insert = database.insert(into: "outbox").columns("topic", "event_key", "value", "created_at")
-        for (topic, value) in rows {
-            insert = insert.values(SQLBind(topic.rawValue), SQLBind(key), SQLBind(Data(value)), SQLBind(Timestamp.millis(now)))
-        }
-        try await insert.run()
+        let createdAt = Timestamp.millis(now)
+        try await Self.insert.run(database, rows: rows.count, rows.flatMap { topic, value -> [any Encodable & Sendable] in
+            [topic.rawValue, key, Data(value), createdAt]
+        })
     }
+
+    private static let insert = SQLTemplate(rows: { db, rows in
+        var insert = db.insert(into: "outbox").columns("topic", "event_key", "value", "created_at")
+        for _ in 0..<rows { insert = insert.values(Array(repeating: SQLTemplate.placeholder, count: 4)) }
+        return insert.query
+    })
 }

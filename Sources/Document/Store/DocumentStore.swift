@@ -46,20 +46,24 @@ struct DocumentStore: Sendable {
 
     /// Inserts a new document (its first version) and its tags.
     func insert(_ document: Document, _ revision: Revision, on db: any SQLDatabase) async throws {
-        try await db.insert(into: "documents")
-            .columns(
-                "id", "project_id", "org_id", "title", "body", "tags", "size", "version", "created_by", "updated_by",
-                "created_at", "updated_at", "deleted", "deleted_at",
-                "change_kind", "restored_from", "added_lines", "removed_lines", "title_changed", "tags_changed")
-            .values(
-                SQLBind(document.id), SQLBind(document.projectId), SQLBind(document.orgId), SQLBind(document.title),
-                SQLBind(document.body), SQLBind(Self.joined(document.tags)), SQLBind(document.size), SQLBind(document.version),
-                SQLBind(document.createdBy), SQLBind(document.updatedBy), SQLBind(document.createdAt.millis),
-                SQLBind(document.updatedAt.millis), SQLBind(false), SQLBind(Int64?.none),
-                SQLBind(revision.change.rawValue), SQLBind(revision.restoredFrom), SQLBind(revision.addedLines),
-                SQLBind(revision.removedLines), SQLBind(revision.titleChanged), SQLBind(revision.tagsChanged))
-            .run()
+        try await Self.insertDocument.run(db, [
+            document.id, document.projectId, document.orgId, document.title, document.body, Self.joined(document.tags),
+            document.size, document.version, document.createdBy, document.updatedBy, document.createdAt.millis,
+            document.updatedAt.millis, false, Int64?.none,
+            revision.change.rawValue, revision.restoredFrom, revision.addedLines, revision.removedLines,
+            revision.titleChanged, revision.tagsChanged,
+        ])
         try await insertTags(of: document, on: db)
+    }
+
+    private static let insertDocument = SQLTemplate { db in
+        let columns = [
+            "id", "project_id", "org_id", "title", "body", "tags", "size", "version", "created_by", "updated_by",
+            "created_at", "updated_at", "deleted", "deleted_at",
+            "change_kind", "restored_from", "added_lines", "removed_lines", "title_changed", "tags_changed",
+        ]
+        return db.insert(into: "documents").columns(columns)
+            .values(Array(repeating: SQLTemplate.placeholder, count: columns.count)).query
     }
 
     /// Replaces the stored document by `document`, its next version, only if the stored version is still
@@ -112,14 +116,18 @@ struct DocumentStore: Sendable {
 
     private func insertTags(of document: Document, on db: any SQLDatabase) async throws {
         guard !document.tags.isEmpty else { return }
-        var insert = db.insert(into: "document_tags").columns("document_id", "project_id", "tag", "deleted", "updated_at")
-        for tag in document.tags {
-            insert = insert.values(
-                SQLBind(document.id), SQLBind(document.projectId), SQLBind(tag), SQLBind(document.deletedAt != nil),
-                SQLBind(document.updatedAt.millis))
-        }
-        try await insert.run()
+        let deleted = document.deletedAt != nil
+        let updatedAt = document.updatedAt.millis
+        try await Self.insertTags.run(db, rows: document.tags.count, document.tags.flatMap { tag -> [any Encodable & Sendable] in
+            [document.id, document.projectId, tag, deleted, updatedAt]
+        })
     }
+
+    private static let insertTags = SQLTemplate(rows: { db, rows in
+        var insert = db.insert(into: "document_tags").columns("document_id", "project_id", "tag", "deleted", "updated_at")
+        for _ in 0..<rows { insert = insert.values(Array(repeating: SQLTemplate.placeholder, count: 5)) }
+        return insert.query
+    })
 
     /// A project's live documents, most recently changed first; up to `limit + 1` rows. Either query walks
     /// one index range in list order: `documents_list_idx`, or `document_tags_list_idx` with a tag.
