@@ -145,6 +145,8 @@ public enum AcmeServer {
 
         // Last of the steps that can fail, so a bus is never left open (a Kafka producer has a thread) by a failed start.
         let bus = try await eventBus(config, events: databases.events, logger: logger)
+        // The server is the embedded log's one writer, so it may keep every partition's end in memory.
+        try await (bus as? LocalEventLog)?.loadEnds()
         var services: [any Service] = [DatabaseCloser(databases: databases.all.map(\.database)), EventBusCloser(bus: bus)]
         for outbox in [authOutbox, userOutbox, projectOutbox, documentOutbox] {
             services.append(OutboxRelay(outbox: outbox, bus: bus, logger: logger))

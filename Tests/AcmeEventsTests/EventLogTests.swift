@@ -57,6 +57,29 @@ func texts(_ events: [ConsumedEvent]) -> [String] { events.map { String(decoding
         await scratch.close()
     }
 
+    @Test func aLogThatLoadedItsEndsContinuesOffsetsAndSkipsOnlyWhatIsRead() async throws {
+        let scratch = Scratch()
+        do {
+            let log = LocalEventLog(database: try await scratch.open("events", migrations: LocalEventLog.migrations), partitionCount: 1)
+            try await log.publish((0..<3).map { event(key: "k", "\($0)") })
+            await scratch.close(keepData: true)
+        }
+        let log = LocalEventLog(database: try await scratch.open("events", migrations: LocalEventLog.migrations), partitionCount: 1)
+        try await log.loadEnds()
+        #expect(log.mayHaveEvents(topic: .usersEvents, partition: 0, from: 2))
+        #expect(!log.mayHaveEvents(topic: .usersEvents, partition: 0, from: 3))
+        // A topic never written to is known to be empty once the ends are loaded.
+        #expect(!log.mayHaveEvents(topic: .projectsEvents, partition: 0, from: 0))
+        try await log.publish([event(key: "k", "3"), event(.projectsEvents, key: "k", "p0")])
+        let consumer = try await log.consumer(group: "g", topics: [.usersEvents, .projectsEvents])
+        let events = try await consumer.poll(max: 100, timeout: .milliseconds(10))
+        #expect(texts(events.filter { $0.topic == .usersEvents }) == ["0", "1", "2", "3"])
+        #expect(events.first { $0.topic == .usersEvents && texts([$0]) == ["3"] }?.offset == 3)
+        #expect(texts(events.filter { $0.topic == .projectsEvents }) == ["p0"])
+        #expect(try await consumer.poll(max: 100, timeout: .milliseconds(10)).isEmpty)
+        await scratch.close()
+    }
+
     @Test func pollWakesUpWhenAnEventIsPublished() async throws {
         let scratch = Scratch()
         let log = LocalEventLog(database: try await scratch.open("events", migrations: LocalEventLog.migrations))

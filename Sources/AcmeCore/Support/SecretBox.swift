@@ -10,9 +10,19 @@ import Foundation
 /// AES-256-GCM under a key that lives outside the database. A copied database file or backup then holds
 /// no usable secret.
 public struct SecretBox: Sendable {
-    public enum Failure: Error, Equatable {
+    public enum Failure: Error, Equatable, CustomStringConvertible {
         case malformedKey
         case cannotOpen
+
+        /// What an operator reads when the server refuses to start (a database sealed under another key).
+        public var description: String {
+            switch self {
+            case .malformedKey: "The secrets key must be 32 bytes, base64-encoded."
+            case .cannotOpen:
+                "A stored secret cannot be decrypted with this secrets key: start with the key the data was sealed "
+                    + "with (ACME_SECRETS_KEY, or secrets.key in the data directory)."
+            }
+        }
     }
 
     private let key: SymmetricKey

@@ -14,7 +14,15 @@ public final class LocalEventLog: EventBus {
     /// The next offset of each "topic#partition", read from the log once and then kept here (appends are
     /// serialized by the writer, so no one else moves them). A rolled-back append leaves a gap, which
     /// consumers skip like Kafka's.
-    private let nextOffsets = Mutex<[String: Int64]>([:])
+    private let ends = Mutex(Ends())
+
+    private struct Ends {
+        var next: [String: Int64] = [:]
+        /// Every partition's end was loaded (`loadEnds`): a partition missing from `next` is empty.
+        var complete = false
+
+        func known(_ slot: String) -> Int64? { next[slot] ?? (complete ? 0 : nil) }
+    }
 
     public static let migrations: [any Migration] = [CreateEventLogTables()]
 
@@ -54,26 +62,44 @@ public final class LocalEventLog: EventBus {
     })
 
     /// Whether a partition may hold events at or after `offset`: false only when this log knows the partition's
-    /// end (it appended to it since it opened) and `offset` is there, so a caught-up reader need not ask SQLite.
+    /// end (it appended to it, or loaded every end) and `offset` is there, so a caught-up reader need not ask.
     func mayHaveEvents(topic: Topic, partition: Int, from offset: Int64) -> Bool {
         let slot = "\(topic.rawValue)#\(partition)"
-        return nextOffsets.withLock { offsets in offsets[slot].map { offset < $0 } ?? true }
+        return ends.withLock { ends in ends.known(slot).map { offset < $0 } ?? true }
+    }
+
+    /// Reads where every partition ends, for the process that appends to this log (the server): from then on
+    /// neither appends nor caught-up consumers ask the database where a partition ends. Call it before the
+    /// first append.
+    public func loadEnds() async throws {
+        let rows = try await database.read { db in
+            try await db.raw("SELECT topic, partition_no, MAX(log_offset) + 1 AS next FROM event_log GROUP BY topic, partition_no").all()
+        }
+        var loaded: [String: Int64] = [:]
+        for row in rows {
+            loaded["\(try row.string("topic"))#\(try row.decode(column: "partition_no", as: Int.self))"] =
+                try row.decode(column: "next", as: Int64.self)
+        }
+        ends.withLock { ends in
+            ends.next.merge(loaded) { max($0, $1) }
+            ends.complete = true
+        }
     }
 
     /// Reserves the next offset of a partition (inside the publishing transaction).
     private func takeOffset(topic: Topic, partition: Int, db: any SQLDatabase) async throws -> Int64 {
         let slot = "\(topic.rawValue)#\(partition)"
-        if let offset = nextOffsets.withLock({ offsets -> Int64? in
-            guard let next = offsets[slot] else { return nil }
-            offsets[slot] = next + 1
+        if let offset = ends.withLock({ ends -> Int64? in
+            guard let next = ends.known(slot) else { return nil }
+            ends.next[slot] = next + 1
             return next
         }) {
             return offset
         }
         let stored = try await Self.nextOffset(db, topic: topic, partition: partition)
-        return nextOffsets.withLock { offsets in
-            let next = max(offsets[slot] ?? 0, stored)
-            offsets[slot] = next + 1
+        return ends.withLock { ends in
+            let next = max(ends.next[slot] ?? 0, stored)
+            ends.next[slot] = next + 1
             return next
         }
     }
