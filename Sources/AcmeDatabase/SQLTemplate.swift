@@ -1,3 +1,5 @@
+import Logging
+import NIOCore
 import SQLKit
 import Synchronization
 
@@ -7,49 +9,48 @@ import Synchronization
 /// Building and serializing an expression tree on every run cost more CPU than SQLite took to execute the
 /// small inserts of a document create (a tenth of the create's CPU went to SQLKit's serializer), so the
 /// statements on hot write paths are templates. The builder's values are placeholders: write each as
-/// `SQLBind` of any value (`SQLTemplate.placeholder`); only their positions matter.
+/// `SQLTemplate.placeholder`; only their positions matter.
+///
+/// A deferrable template declares that it only adds or changes rows no other statement of its transaction
+/// reads or changes; a PostgreSQL transaction may then send its `run` later, together with the transaction's
+/// other deferred statements (see `PostgresTransaction`).
 public final class SQLTemplate: Sendable {
     private struct Key: Hashable {
         var dialect: String
         var rows: Int
     }
 
-    private struct Text {
-        var sql: String
-        var binds: Int
-    }
-
     private let build: @Sendable (any SQLDatabase, Int) -> any SQLExpression
-    private let texts = Mutex<[Key: Text]>([:])
+    private let deferrable: Bool
+    private let texts = Mutex<[Key: [String]]>([:])
 
     /// A value's place in a template.
     public static let placeholder = SQLBind(0)
 
     /// A statement whose text varies with a row count (a multi-row insert): `build` gets the count.
-    public init(rows build: @escaping @Sendable (any SQLDatabase, _ rows: Int) -> any SQLExpression) {
+    public init(deferrable: Bool = false, rows build: @escaping @Sendable (any SQLDatabase, _ rows: Int) -> any SQLExpression) {
         self.build = build
+        self.deferrable = deferrable
     }
 
-    public convenience init(_ build: @escaping @Sendable (any SQLDatabase) -> any SQLExpression) {
-        self.init(rows: { db, _ in build(db) })
+    public convenience init(deferrable: Bool = false, _ build: @escaping @Sendable (any SQLDatabase) -> any SQLExpression) {
+        self.init(deferrable: deferrable, rows: { db, _ in build(db) })
     }
 
     /// The statement for `db` with `binds` in the placeholders' order.
-    public func query(_ db: any SQLDatabase, rows: Int = 1, _ binds: [any Encodable & Sendable]) -> some SQLExpression {
+    func query(_ db: any SQLDatabase, rows: Int = 1, _ binds: [any Encodable & Sendable], deferrable: Bool = false) -> Statement {
         let key = Key(dialect: db.dialect.name, rows: rows)
-        let text = texts.withLock { $0[key] } ?? {
-            var serializer = SQLSerializer(database: db)
-            build(db, rows).serialize(to: &serializer)
-            let text = Text(sql: serializer.sql, binds: serializer.binds.count)
-            texts.withLock { $0[key] = text }
-            return text
+        let segments = texts.withLock { $0[key] } ?? {
+            let segments = Statement.segments(of: build(db, rows), in: db)
+            texts.withLock { $0[key] = segments }
+            return segments
         }()
-        precondition(binds.count == text.binds, "\(binds.count) values for a statement with \(text.binds) placeholders: \(text.sql)")
-        return Serialized(sql: text.sql, binds: binds)
+        precondition(binds.count == segments.count - 1, "\(binds.count) values for a statement with \(segments.count - 1) placeholders")
+        return Statement(segments: segments, binds: binds, deferrable: deferrable)
     }
 
     public func run(_ db: any SQLDatabase, rows: Int = 1, _ binds: [any Encodable & Sendable]) async throws {
-        try await db.execute(sql: query(db, rows: rows, binds)) { _ in }
+        try await db.execute(sql: query(db, rows: rows, binds, deferrable: deferrable)) { _ in }
     }
 
     public func all(_ db: any SQLDatabase, rows: Int = 1, _ binds: [any Encodable & Sendable]) async throws -> [any SQLRow] {
@@ -62,14 +63,48 @@ public final class SQLTemplate: Sendable {
         try await all(db, binds).first
     }
 
-    /// Text and values, written as they are.
-    private struct Serialized: SQLExpression {
-        let sql: String
+    /// A template's text around its placeholders, and the values for them. Serializing writes the text and
+    /// lets the serializer number the placeholders, so statements can also be written one after another
+    /// into a larger statement.
+    struct Statement: SQLExpression {
+        let segments: [String]
         let binds: [any Encodable & Sendable]
+        /// Run by a deferrable template: a PostgreSQL transaction may send it later, with others.
+        let deferrable: Bool
 
         func serialize(to serializer: inout SQLSerializer) {
-            serializer.write(sql)
-            serializer.binds.append(contentsOf: binds)
+            serializer.write(segments[0])
+            for (bind, segment) in zip(binds, segments.dropFirst()) {
+                serializer.write(bind: bind)
+                serializer.write(segment)
+            }
+        }
+
+        /// Serializes `expression` with every placeholder written as a marker, then splits the text there.
+        static func segments(of expression: any SQLExpression, in db: any SQLDatabase) -> [String] {
+            var serializer = SQLSerializer(database: MarkingDatabase(base: db))
+            expression.serialize(to: &serializer)
+            return serializer.sql.split(separator: MarkingDatabase.marker, omittingEmptySubsequences: false).map(String.init)
         }
     }
+}
+
+/// `base` with placeholders written as a character no statement contains otherwise.
+private struct MarkingDatabase: SQLDatabase {
+    static let marker: Character = "\u{0}"
+    let base: any SQLDatabase
+
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var dialect: any SQLDialect { MarkingDialect(forwarded: base.dialect) }
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        base.execute(sql: query, onRow)
+    }
+}
+
+private struct MarkingDialect: ForwardingDialect {
+    let forwarded: any SQLDialect
+
+    func bindPlaceholder(at position: Int) -> any SQLExpression { SQLRaw(String(MarkingDatabase.marker)) }
 }

@@ -113,13 +113,13 @@ public final class PostgresDatabasePool: Database {
         try await gate.run {
             try await DatabaseFailure.map {
                 try await withConnection { db in
-                    try await db.raw("BEGIN").run()
+                    let transaction = PostgresTransaction(db)
                     do {
-                        let result = try await body(db)
-                        try await db.raw("COMMIT").run()
+                        let result = try await body(transaction)
+                        try await transaction.commit()
                         return result
                     } catch {
-                        try? await db.raw("ROLLBACK").run()
+                        await transaction.rollback()
                         throw error
                     }
                 }

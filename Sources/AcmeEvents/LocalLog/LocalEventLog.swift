@@ -54,7 +54,7 @@ public final class LocalEventLog: EventBus {
         for signal in waiting { signal.fire() }
     }
 
-    private static let append = SQLTemplate(rows: { db, rows in
+    private static let append = SQLTemplate(deferrable: true, rows: { db, rows in
         var insert = db.insert(into: "event_log")
             .columns("topic", "partition_no", "log_offset", "event_key", "value", "appended_at")
         for _ in 0..<rows { insert = insert.values(Array(repeating: SQLTemplate.placeholder, count: 6)) }

@@ -56,7 +56,7 @@ struct DocumentStore: Sendable {
         try await insertTags(of: document, on: db)
     }
 
-    private static let insertDocument = SQLTemplate { db in
+    private static let insertDocument = SQLTemplate(deferrable: true) { db in
         let columns = [
             "id", "project_id", "org_id", "title", "body", "tags", "size", "version", "created_by", "updated_by",
             "created_at", "updated_at", "deleted", "deleted_at",
@@ -123,7 +123,7 @@ struct DocumentStore: Sendable {
         })
     }
 
-    private static let insertTags = SQLTemplate(rows: { db, rows in
+    private static let insertTags = SQLTemplate(deferrable: true, rows: { db, rows in
         var insert = db.insert(into: "document_tags").columns("document_id", "project_id", "tag", "deleted", "updated_at")
         for _ in 0..<rows { insert = insert.values(Array(repeating: SQLTemplate.placeholder, count: 5)) }
         return insert.query
