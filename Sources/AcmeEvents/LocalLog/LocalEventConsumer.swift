@@ -65,17 +65,18 @@ actor LocalEventConsumer: EventConsumer {
             if (next[slot]?.2 ?? -1) < event.offset + 1 { next[slot] = (event.topic, event.partition, event.offset + 1) }
         }
         guard !next.isEmpty else { return }
-        let group = self.group
-        try await log.database.transaction { db in
-            for (topic, partition, offset) in next.values {
-                try await db.insert(into: "event_offsets")
-                    .columns("group_id", "topic", "partition_no", "next_offset")
-                    .values(SQLBind(group), SQLBind(topic.rawValue), SQLBind(partition), SQLBind(offset))
-                    .onConflict(with: ["group_id", "topic", "partition_no"]) { $0.set(excludedValueOf: "next_offset") }
-                    .run()
-            }
+        let values = next.values.flatMap { topic, partition, offset -> [any Encodable & Sendable] in
+            [group, topic.rawValue, partition, offset]
         }
+        try await log.database.transaction { db in try await Self.storeOffsets.run(db, rows: next.count, values) }
     }
+
+    /// Distinct partitions per statement, so no row is upserted twice (which PostgreSQL refuses).
+    private static let storeOffsets = SQLTemplate(deferrable: true, rows: { db, rows in
+        var insert = db.insert(into: "event_offsets").columns("group_id", "topic", "partition_no", "next_offset")
+        for _ in 0..<rows { insert = insert.values(Array(repeating: SQLTemplate.placeholder, count: 4)) }
+        return insert.onConflict(with: ["group_id", "topic", "partition_no"]) { $0.set(excludedValueOf: "next_offset") }.query
+    })
 
     func close() async {
         log.removeSignal(signal)
