@@ -106,7 +106,7 @@ extension DocumentService {
         _ = try await authorize(principal, projectId: document.projectId, needs: .viewer)
         if document.deletedAt != nil { throw Self.gone(id) }
         if let json { return (document, json) }
-        let encoded = ByteBuffer(bytes: try JSONCoding.encoder().encode(document))
+        let encoded = ByteBuffer(bytes: try CompactJSONEncoder.encode(document))
         cache.remember(document, json: encoded, now: clock.now())
         return (document, encoded)
     }

@@ -24,7 +24,7 @@ public struct AcmeRequestContext: RequestContext {
     }
 
     public var requestDecoder: AcmeRequestDecoder { AcmeRequestDecoder() }
-    public var responseEncoder: JSONEncoder { JSONCoding.encoder() }
+    public var responseEncoder: CompactResponseEncoder { CompactResponseEncoder() }
 
     /// The caller, or 401 if the request carried no valid credential.
     public func requirePrincipal() throws(AcmeError) -> Principal {

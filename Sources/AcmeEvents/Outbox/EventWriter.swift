@@ -23,13 +23,12 @@ public struct EventWriter: Sendable {
         userKey: String? = nil, request: RequestInfo, audit: Bool = true
     ) async throws {
         let key = orgId ?? userKey ?? subject
-        let encoder = JSONCoding.encoder()
-        let payload = String(decoding: try encoder.encode(event), as: UTF8.self)
+        let payload = String(decoding: try CompactJSONEncoder.encode(event), as: UTF8.self)
         var rows = [(Event.topic, EventCodec.encode(
             id: AcmeID.make("evt", at: now), type: Event.type, occurredAt: now, orgId: orgId, actor: actor,
             subject: subject, subjectVersion: subjectVersion, payloadJSON: payload))]
         if audit {
-            let details = try event.audited.map { String(decoding: try encoder.encode($0), as: UTF8.self) } ?? payload
+            let details = try event.audited.map { String(decoding: try CompactJSONEncoder.encode($0), as: UTF8.self) } ?? payload
             let entry = EventCodec.auditEntryJSON(action: Event.type, request: request, detailsJSON: details)
             rows.append((.auditLog, EventCodec.encode(
                 id: AcmeID.make("evt", at: now), type: AuditEntry<Event>.type, occurredAt: now, orgId: orgId, actor: actor,
