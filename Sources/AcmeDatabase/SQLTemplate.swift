@@ -1,4 +1,3 @@
-import Logging
 import NIOCore
 import SQLKit
 import Synchronization
@@ -82,7 +81,7 @@ public final class SQLTemplate: Sendable {
 
         /// Serializes `expression` with every placeholder written as a marker, then splits the text there.
         static func segments(of expression: any SQLExpression, in db: any SQLDatabase) -> [String] {
-            var serializer = SQLSerializer(database: MarkingDatabase(base: db))
+            var serializer = SQLSerializer(database: MarkingDatabase(forwarded: db))
             expression.serialize(to: &serializer)
             return serializer.sql.split(separator: MarkingDatabase.marker, omittingEmptySubsequences: false).map(String.init)
         }
@@ -90,16 +89,13 @@ public final class SQLTemplate: Sendable {
 }
 
 /// `base` with placeholders written as a character no statement contains otherwise.
-private struct MarkingDatabase: SQLDatabase {
+private struct MarkingDatabase: ForwardingDatabase {
     static let marker: Character = "\u{0}"
-    let base: any SQLDatabase
+    let forwarded: any SQLDatabase
 
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { base.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { MarkingDialect(forwarded: base.dialect) }
+    var dialect: any SQLDialect { MarkingDialect(forwarded: forwarded.dialect) }
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        base.execute(sql: query, onRow)
+        forwarded.execute(sql: query, onRow)
     }
 }
 

@@ -9,30 +9,24 @@ import SQLKit
 ///
 /// A statement on a connection that has already closed fails at once, and one in flight when the server
 /// goes away fails through `StatementWatch`; both are 503 instead of a request that never returns.
-struct OpenConnectionDatabase: SQLDatabase {
+struct OpenConnectionDatabase: ForwardingDatabase {
     let connection: PostgresConnection
-    let base: any SQLDatabase
+    let forwarded: any SQLDatabase
     let watch: StatementWatch
 
     init(_ connection: PostgresConnection, watch: StatementWatch) {
         self.connection = connection
-        self.base = connection.sql(queryLogLevel: .trace)
+        self.forwarded = connection.sql(queryLogLevel: .trace)
         self.watch = watch
     }
 
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { base.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { base.dialect }
-    var queryLogLevel: Logger.Level? { base.queryLogLevel }
-
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
         guard !connection.isClosed else { return eventLoop.makeFailedFuture(StatementWatch.lost) }
-        return base.execute(sql: query, onRow)
+        return forwarded.execute(sql: query, onRow)
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         guard !connection.isClosed else { throw StatementWatch.lost }
-        try await watch.run(on: connection, base.execute(sql: query, onRow))
+        try await watch.run(on: connection, forwarded.execute(sql: query, onRow))
     }
 }

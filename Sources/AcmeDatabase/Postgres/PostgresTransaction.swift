@@ -10,27 +10,21 @@ import Synchronization
 /// (inserts nothing else in the transaction reads) are held back; at the end they go as one statement, the
 /// others as `WITH` parts of the last, which PostgreSQL runs atomically without BEGIN and COMMIT. Any other
 /// statement starts the transaction for real: BEGIN, the held-back statements, then it.
-final class PostgresTransaction: SQLDatabase {
+final class PostgresTransaction: ForwardingDatabase {
     private struct State {
         var began = false
         var pending: [SQLTemplate.Statement] = []
         var pendingBinds = 0
     }
 
-    private let base: any SQLDatabase
+    let forwarded: any SQLDatabase
     private let state = Mutex(State())
     /// PostgreSQL takes at most 65,535 values per statement; held-back statements are sent before that.
     private static let maxBinds = 30_000
 
     init(_ base: any SQLDatabase) {
-        self.base = base
+        self.forwarded = base
     }
-
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { base.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { base.dialect }
-    var queryLogLevel: Logger.Level? { base.queryLogLevel }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
         eventLoop.makeFutureWithTask { try await self.execute(sql: query, onRow) }
@@ -47,14 +41,14 @@ final class PostgresTransaction: SQLDatabase {
             return
         }
         try await sendPending(inTransaction: true)
-        try await base.execute(sql: query, onRow)
+        try await forwarded.execute(sql: query, onRow)
     }
 
     /// Sends what is held back and commits.
     func commit() async throws {
         let began = state.withLock { $0.began }
         try await sendPending(inTransaction: began)
-        if began { try await base.raw("COMMIT").run() }
+        if began { try await forwarded.raw("COMMIT").run() }
     }
 
     func rollback() async {
@@ -62,7 +56,7 @@ final class PostgresTransaction: SQLDatabase {
             state.pending = []
             return state.began
         }
-        if began { try? await base.raw("ROLLBACK").run() }
+        if began { try? await forwarded.raw("ROLLBACK").run() }
     }
 
     /// Sends the held-back statements as one; inside a transaction (opened first if need be) or, for the whole
@@ -76,8 +70,8 @@ final class PostgresTransaction: SQLDatabase {
             }
             return (state.pending, inTransaction && !state.began)
         }
-        if begin { try await base.raw("BEGIN").run() }
-        if !pending.isEmpty { try await base.execute(sql: Combined(statements: pending)) { _ in } }
+        if begin { try await forwarded.raw("BEGIN").run() }
+        if !pending.isEmpty { try await forwarded.execute(sql: Combined(statements: pending)) { _ in } }
     }
 
     /// `WITH s0 AS (first), s1 AS (second), … last`: data-modifying `WITH` parts run exactly once, whether or
