@@ -88,7 +88,7 @@ public final class SQLTemplate: Sendable {
     }
 }
 
-/// `base` with placeholders written as a character no statement contains otherwise.
+/// `forwarded` with placeholders written as a character no statement contains otherwise.
 private struct MarkingDatabase: ForwardingDatabase {
     static let marker: Character = "\u{0}"
     let forwarded: any SQLDatabase
