@@ -26,6 +26,13 @@ public final class SQLTemplate: Sendable {
     /// A value's place in a template.
     public static let placeholder = SQLBind(0)
 
+    /// `INSERT INTO table (columns) VALUES (…), …` with `rows` rows of placeholders, for a template's builder.
+    public static func insert(_ db: any SQLDatabase, into table: String, columns: [String], rows: Int = 1) -> SQLInsertBuilder {
+        var insert = db.insert(into: table).columns(columns)
+        for _ in 0..<rows { insert = insert.values(Array(repeating: placeholder, count: columns.count)) }
+        return insert
+    }
+
     /// A statement whose text varies with a row count (a multi-row insert): `build` gets the count.
     public init(deferrable: Bool = false, rows build: @escaping @Sendable (any SQLDatabase, _ rows: Int) -> any SQLExpression) {
         self.build = build

@@ -73,9 +73,8 @@ actor LocalEventConsumer: EventConsumer {
 
     /// Distinct partitions per statement, so no row is upserted twice (which PostgreSQL refuses).
     private static let storeOffsets = SQLTemplate(deferrable: true, rows: { db, rows in
-        var insert = db.insert(into: "event_offsets").columns("group_id", "topic", "partition_no", "next_offset")
-        for _ in 0..<rows { insert = insert.values(Array(repeating: SQLTemplate.placeholder, count: 4)) }
-        return insert.onConflict(with: ["group_id", "topic", "partition_no"]) { $0.set(excludedValueOf: "next_offset") }.query
+        SQLTemplate.insert(db, into: "event_offsets", columns: ["group_id", "topic", "partition_no", "next_offset"], rows: rows)
+            .onConflict(with: ["group_id", "topic", "partition_no"]) { $0.set(excludedValueOf: "next_offset") }.query
     })
 
     func close() async {

@@ -55,10 +55,9 @@ public final class LocalEventLog: EventBus {
     }
 
     private static let append = SQLTemplate(deferrable: true, rows: { db, rows in
-        var insert = db.insert(into: "event_log")
-            .columns("topic", "partition_no", "log_offset", "event_key", "value", "appended_at")
-        for _ in 0..<rows { insert = insert.values(Array(repeating: SQLTemplate.placeholder, count: 6)) }
-        return insert.query
+        SQLTemplate.insert(
+            db, into: "event_log", columns: ["topic", "partition_no", "log_offset", "event_key", "value", "appended_at"], rows: rows
+        ).query
     })
 
     /// Whether a partition may hold events at or after `offset`: false only when this log knows the partition's

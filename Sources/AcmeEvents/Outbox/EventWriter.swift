@@ -41,8 +41,6 @@ public struct EventWriter: Sendable {
     }
 
     private static let insert = SQLTemplate(deferrable: true, rows: { db, rows in
-        var insert = db.insert(into: "outbox").columns("topic", "event_key", "value", "created_at")
-        for _ in 0..<rows { insert = insert.values(Array(repeating: SQLTemplate.placeholder, count: 4)) }
-        return insert.query
+        SQLTemplate.insert(db, into: "outbox", columns: ["topic", "event_key", "value", "created_at"], rows: rows).query
     })
 }

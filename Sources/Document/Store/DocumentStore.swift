@@ -62,8 +62,7 @@ struct DocumentStore: Sendable {
             "created_at", "updated_at", "deleted", "deleted_at",
             "change_kind", "restored_from", "added_lines", "removed_lines", "title_changed", "tags_changed",
         ]
-        return db.insert(into: "documents").columns(columns)
-            .values(Array(repeating: SQLTemplate.placeholder, count: columns.count)).query
+        return SQLTemplate.insert(db, into: "documents", columns: columns).query
     }
 
     /// Replaces the stored document by `document`, its next version, only if the stored version is still
@@ -124,9 +123,7 @@ struct DocumentStore: Sendable {
     }
 
     private static let insertTags = SQLTemplate(deferrable: true, rows: { db, rows in
-        var insert = db.insert(into: "document_tags").columns("document_id", "project_id", "tag", "deleted", "updated_at")
-        for _ in 0..<rows { insert = insert.values(Array(repeating: SQLTemplate.placeholder, count: 5)) }
-        return insert.query
+        SQLTemplate.insert(db, into: "document_tags", columns: ["document_id", "project_id", "tag", "deleted", "updated_at"], rows: rows).query
     })
 
     /// A project's live documents, most recently changed first; up to `limit + 1` rows. Either query walks
