@@ -18,11 +18,11 @@ import Testing
         ("NEAR(a b) NOT c AND d", #""near" AND "a" AND "b" AND "not" AND "c" AND "and" AND "d""#,
          "'near' & 'a' & 'b' & 'not' & 'c' & 'and' & 'd'"),
         ("col:x ^y", #""col x" AND "y""#, "('col' <-> 'x') & 'y'"),
-        ("it's", #"{title_pairs body_pairs} : "_it_s""#, "('it' <-> 's')"),
+        ("it's", #"{title_pairs body_pairs} : "_it_s""#, "'_it_s'"),
         (
             #""end of the Line""#,
             #"({title_pairs body_pairs} : "_end_of" AND {title_pairs body_pairs} : "_of_the" AND {title_pairs body_pairs} : "_the_line" AND "end of the line")"#,
-            "('end' <-> 'of' <-> 'the' <-> 'line')"
+            "('_end_of' & '_of_the' & '_the_line' & ('end' <-> 'of' <-> 'the' <-> 'line'))"
         ),
     ])
     func compilesToBothEngines(input: String, fts5: String, tsquery: String) throws {

@@ -109,6 +109,27 @@ func ids(_ result: IndexResult) -> [String] { result.hits.map(\.id) }
         await f.close()
     }
 
+    @Test func wordsMatchWhateverTheirCaseAndAccents() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        try await f.document(Self.d1, project: Self.p1, title: "Café Crème", body: "Über naïve coöperation")
+        #expect(ids(try await f.search("cafe")) == [Self.d1])
+        #expect(ids(try await f.search("CRÈME")) == [Self.d1])
+        #expect(ids(try await f.search("\"uber naive\" coop*")) == [Self.d1])
+        await f.close()
+    }
+
+    /// More distinct words than a PostgreSQL vector holds (1 MiB of them): the document is still indexed.
+    @Test func aDocumentWithAHugeVocabularyIsIndexed() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        let body = (0..<95_000).map { "w\(String($0, radix: 36))xxxx" }.joined(separator: " ")
+        try await f.document(Self.d1, project: Self.p1, title: "Vocabulary", body: body)
+        #expect(ids(try await f.search("w0xxxx")) == [Self.d1])
+        #expect(ids(try await f.search("vocabulary")) == [Self.d1])
+        await f.close()
+    }
+
     @Test func snippetsHighlightMatchesAndEscapeHTML() async throws {
         let f = try await IndexFixture()
         try await f.project(Self.p1, name: "Platform")

@@ -1,39 +1,38 @@
 import AcmeDatabase
 import SQLKit
 
-/// The PostgreSQL engine: a weighted `tsvector` (title A, body B) over the words as the query parser splits
-/// them, a GIN index, `to_tsquery('simple', …)` and `ts_rank` (no IDF; the weights give titles ×2.5 over bodies).
+/// The PostgreSQL engine: a weighted `tsvector` (title A, body B) built by ``TSVector`` from the words as the query
+/// parser splits them, with ``CommonWordPairs`` tokens for phrases; a GIN index, a ``TSQuery`` literal and `ts_rank`
+/// (no IDF; the weights give titles ×2.5 over bodies).
 ///
-/// The vector is built from ``SearchQuery/normalizedWords(in:)`` rather than from the raw text, because
-/// PostgreSQL's own parser keeps e-mail addresses, host names and paths as single tokens that no query word
-/// would match; the raw text stays in `title` and `body` for display.
+/// The vector is built from ``SearchQuery/normalizedWords(in:)`` rather than by `to_tsvector` from the raw text,
+/// because PostgreSQL's own parser keeps e-mail addresses, host names and paths as single tokens that no query word
+/// would match; the raw text stays in `search_texts` for display.
 public struct PostgresSearchIndex: SearchIndex {
     static let weights = "{0.1, 0.2, 0.4, 1.0}"
 
     let database: any Database
-    /// One statement per run of entries: the vectors from arrays of keys, titles and bodies, then the new words.
+    /// One statement per run of entries for the vectors, one for the new words.
     private let writer = IndexWriter { texts, db in
         guard !texts.isEmpty else { return }
         let keys = texts.map(\.key)
         try await db.raw("""
-            UPDATE search_entries e SET tsv = setweight(to_tsvector('simple', v.title), 'A') || setweight(to_tsvector('simple', v.body), 'B')
-            FROM unnest(\(bind: keys)::text[], \(bind: texts.map { Self.words($0.title) })::text[], \(bind: texts.map { Self.words($0.body) })::text[])
-                AS v(entry_key, title, body)
+            UPDATE search_entries e SET tsv = v.tsv::tsvector
+            FROM unnest(\(bind: keys)::text[], \(bind: texts.map { TSVector(title: $0.title, body: $0.body).literal })::text[])
+                AS v(entry_key, tsv)
             WHERE e.entry_key = v.entry_key
             """).run()
-        // Every indexed word, for the typo-tolerant retry (never pruned: a stale word only costs a retry that finds nothing).
+        // Every indexed word, for the typo-tolerant retry (never pruned: a stale word only costs a retry that finds
+        // nothing). Pair tokens start with `_`, which no query word does.
         try await db.raw("""
             INSERT INTO search_terms (term) SELECT DISTINCT w FROM search_entries, unnest(tsvector_to_array(tsv)) AS w
-            WHERE entry_key = ANY(\(bind: keys)::text[]) AND length(w) BETWEEN 3 AND 32 ON CONFLICT DO NOTHING
+            WHERE entry_key = ANY(\(bind: keys)::text[]) AND length(w) BETWEEN 3 AND 32 AND left(w, 1) <> '_'
+            ON CONFLICT DO NOTHING
             """).run()
     }
 
     public init(database: any Database) {
         self.database = database
-    }
-
-    static func words(_ text: String) -> String {
-        SearchQuery.normalizedWords(in: text).joined(separator: " ")
     }
 
     public func apply(_ changes: [IndexChange]) async throws {
@@ -50,7 +49,7 @@ public struct PostgresSearchIndex: SearchIndex {
     }
 
     public func search(_ query: IndexQuery) async throws -> IndexResult {
-        let tsquery: SQLQueryString = "to_tsquery('simple', \(bind: TSQuery(query.request.query).expression))"
+        let tsquery: SQLQueryString = "\(bind: TSQuery(query.request.query).expression)::tsquery"
         let search = IndexSearch(
             matching: "FROM search_entries e WHERE e.tsv @@ " + tsquery + " AND ", rowID: "e.rid",
             score: "ts_rank('\(unsafeRaw: Self.weights)', e.tsv, " + tsquery + ")::float8", scoresAfterLimit: true)

@@ -17,10 +17,14 @@ enum CommonWordPairs {
     /// The pair tokens of a text's words, in order (for the index's pair columns).
     static func tokens(in words: [String]) -> [String] {
         // Each word folded and looked up once, not once per pair it is in.
-        let folded = words.map(Snippet.fold)
+        tokens(inFolded: words.map(Snippet.fold)).map(\.token)
+    }
+
+    /// The pair tokens of words already folded with ``Snippet/fold(_:)``, each with the index of its first word.
+    static func tokens(inFolded folded: [String]) -> [(index: Int, token: String)] {
         let isCommon = folded.map(common.contains)
         return folded.indices.dropLast().compactMap { i in
-            isCommon[i] || isCommon[i + 1] ? "_" + folded[i] + "_" + folded[i + 1] : nil
+            isCommon[i] || isCommon[i + 1] ? (i, "_" + folded[i] + "_" + folded[i + 1]) : nil
         }
     }
 

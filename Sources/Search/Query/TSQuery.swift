@@ -1,17 +1,15 @@
-/// A ``SearchQuery`` as input for PostgreSQL's `to_tsquery('simple', $1)`; bind ``expression`` as the
-/// parameter (never interpolate it into SQL). It is not a `tsquery` literal to cast with `::tsquery`, because
-/// `to_tsquery` is what runs each lexeme through the `simple` configuration's parser and dictionary.
+/// A ``SearchQuery`` as a PostgreSQL `tsquery` literal; bind ``expression`` as a parameter and cast it
+/// (`… @@ $1::tsquery`, never interpolated into SQL). Its lexemes are folded the way ``TSVector`` folds the
+/// indexed words, so no text search configuration runs on either side and both split text alike.
 ///
 /// Every lexeme is single-quoted (`'` and `\` inside are doubled), so no word can be read as an operator or a
 /// weight/prefix label:
-/// - word `'w'`, prefix `'w':*`, phrase `('a' <-> 'b' <-> 'c')`;
+/// - word `'w'`, prefix `'w':*`, phrase `('a' <-> 'b' <-> 'c')`; a phrase with common words goes through its
+///   ``CommonWordPairs`` tokens: `'_of_the'` for two words, `('_end_of' & ('end' <-> 'of' <-> 'term'))` for more;
 /// - an OR group `('a' | 'b':*)`, groups and exclusions joined with `&`;
 /// - an exclusion `!'x'` or `!('a' <-> 'b')` (tsquery's `!` is unary, so no positive/negative split is needed).
 ///
 /// Phrases and OR groups are parenthesized, so the text never depends on precedence (`!` > `<->` > `&` > `|`).
-/// Note: PostgreSQL's parser keeps e-mail addresses, host names, paths and decimals (`3.14`) as single tokens,
-/// so a phrase such as `('user' <-> 'example' <-> 'com')` only matches a tsvector built from
-/// ``SearchQuery/normalizedWords(in:)`` (or from text split the same way).
 public struct TSQuery: Sendable, Hashable {
     public let expression: String
 
@@ -27,9 +25,16 @@ public struct TSQuery: Sendable, Hashable {
 
     private static func operand(_ term: SearchQuery.Term) -> String {
         switch term.kind {
-        case .word(let word): quoted(word)
-        case .prefix(let stem): quoted(stem) + ":*"
-        case .phrase(let words): "(" + words.map(quoted).joined(separator: " <-> ") + ")"
+        case .word(let word): return quoted(TSVector.lexeme(word))
+        case .prefix(let stem): return quoted(TSVector.lexeme(stem)) + ":*"
+        case .phrase(let words):
+            let folded = words.map(TSVector.lexeme)
+            let phrase = "(" + folded.map(quoted).joined(separator: " <-> ") + ")"
+            let pairs = CommonWordPairs.tokens(inFolded: folded).map { quoted($0.token) }
+            // As in FTS5Query: two words with a common one are exactly their pair token; longer phrases are
+            // narrowed by their pairs, then checked position by position.
+            if words.count == 2, let pair = pairs.first { return pair }
+            return pairs.isEmpty ? phrase : "(" + (pairs + [phrase]).joined(separator: " & ") + ")"
         }
     }
 

@@ -1,0 +1,72 @@
+/// An entry's text as a PostgreSQL `tsvector` literal, to bind and cast with `::tsvector`: the words as the query
+/// parser splits them, case- and diacritic-folded (as SQLite's tokenizer compares them), title words weighted `A`
+/// and body words `B`, positions counted through the title and on into the body (as `title || body` numbers them),
+/// and the ``CommonWordPairs`` tokens at their first word's position.
+///
+/// Built here rather than with `to_tsvector` so that the vector can hold the pair tokens (PostgreSQL's parser
+/// splits `_of_the`), which make a phrase with a common word one short posting list instead of two of the longest,
+/// rechecked row by row; and so that PostgreSQL only parses a literal rather than tokenizing the text.
+///
+/// PostgreSQL's limits are kept as `to_tsvector` keeps them: a word longer than ``maxLexemeBytes`` is left out,
+/// positions stop at ``maxPosition`` and at ``maxPositions`` per word; and where `to_tsvector` would refuse a text
+/// whose words and positions take more than 1 MiB, the vector keeps what fits in ``maxSize``.
+struct TSVector: Sendable, Equatable {
+    static let maxLexemeBytes = 2_047
+    static let maxPosition = 16_383
+    static let maxPositions = 255
+    /// PostgreSQL refuses a vector whose lexemes and positions take more than 1 MiB - 1 bytes (see ``Builder/size``).
+    static let maxSize = 1_048_575
+
+    let literal: String
+
+    init(title: String, body: String) {
+        var builder = Builder()
+        builder.add(SearchQuery.normalizedWords(in: title), weight: "A")
+        builder.add(SearchQuery.normalizedWords(in: body), weight: "B")
+        literal = builder.literal
+    }
+
+    /// The lexeme a query word or stem is compared with.
+    static func lexeme(_ word: String) -> String { Snippet.fold(word) }
+
+    private struct Builder {
+        /// Each lexeme's positions as literal text (`3A,17A`), with how many and the last one.
+        var lexemes: [String: (text: String, count: Int, last: Int)] = [:]
+        var order: [String] = []
+        /// What PostgreSQL counts against ``maxSize``: each lexeme's bytes rounded up to an even number, then
+        /// 2 bytes for its count of positions and 2 per position.
+        var size = 0
+        var position = 0
+
+        mutating func add(_ words: [String], weight: Character) {
+            let folded = words.map(TSVector.lexeme)
+            for (index, word) in folded.enumerated() { add(word, at: position + index + 1, weight: weight) }
+            // A pair token sits where its first word does.
+            for (index, token) in CommonWordPairs.tokens(inFolded: folded) { add(token, at: position + index + 1, weight: weight) }
+            position += folded.count
+        }
+
+        private mutating func add(_ lexeme: String, at position: Int, weight: Character) {
+            let position = min(position, TSVector.maxPosition)
+            if var entry = lexemes[lexeme] {
+                guard entry.count < TSVector.maxPositions, entry.last < position, size + 2 <= TSVector.maxSize else { return }
+                size += 2
+                entry.text += "," + String(position) + String(weight)
+                entry.count += 1
+                entry.last = position
+                lexemes[lexeme] = entry
+                return
+            }
+            let bytes = lexeme.utf8.count
+            let cost = (bytes + 1) / 2 * 2 + 4
+            guard bytes <= TSVector.maxLexemeBytes, size + cost <= TSVector.maxSize else { return }
+            size += cost
+            lexemes[lexeme] = (String(position) + String(weight), 1, position)
+            order.append(lexeme)
+        }
+
+        var literal: String {
+            order.map { TSQuery.quoted($0) + ":" + lexemes[$0]!.text }.joined(separator: " ")
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import AcmeDatabase
+import SQLKit
+
+/// PostgreSQL: every entry's `tsvector` is built again by ``TSVector`` (folded words and ``CommonWordPairs`` tokens)
+/// from `search_texts`, for the ``TSQuery`` literals that look phrases up by their pair tokens.
+struct PairedVectors: Migration {
+    let name = "PairedVectors"
+    static let batchSize = 500
+
+    func prepare(on db: any SQLDatabase) async throws {
+        guard db.isPostgres else { return }
+        var after: Int64 = 0
+        while true {
+            let rows = try await db.raw("""
+                SELECT rid, title, body FROM search_texts WHERE rid > \(bind: after) ORDER BY rid LIMIT \(literal: Self.batchSize)
+                """).all()
+            guard let last = rows.last else { return }
+            let rids = try rows.map { try $0.decode(column: "rid", as: Int64.self) }
+            let vectors = try rows.map { TSVector(title: try $0.string("title"), body: try $0.string("body")).literal }
+            try await db.raw("""
+                UPDATE search_entries e SET tsv = v.tsv::tsvector FROM unnest(\(bind: rids)::bigint[], \(bind: vectors)::text[]) AS v(rid, tsv)
+                WHERE e.rid = v.rid
+                """).run()
+            guard rows.count == Self.batchSize else { return }
+            after = try last.decode(column: "rid", as: Int64.self)
+        }
+    }
+}
