@@ -14,24 +14,33 @@ import SQLKit
 /// candidates without the one beyond the limit, drops the oldest rather than sorting them again. The tag
 /// facet's `CROSS JOIN` makes SQLite look tags up by the candidates' keys (its planner otherwise scans every tag).
 struct IndexSearch {
-    /// `FROM … WHERE <the engine's match> AND `, followed by the shared filter.
-    var matching: SQLQueryString
-    /// The row id of a match in the text index; newer entries have larger ones.
-    var rowID: String
+    /// How an engine finds the newest matches the filter lets through.
+    enum Candidates {
+        /// `FROM … WHERE <the engine's match> AND ` (the shared filter follows), newest first by `rowID`, scored in
+        /// the same statement: FTS5's ranking needs the match itself.
+        case matching(SQLQueryString, rowID: String)
+        /// PostgreSQL: a statement selecting `rid` and `tid` (the row's `ctid`) of the newest `limit` entries that match
+        /// and pass `filter`, newest first; scored afterwards, only those (a bitmap scan would rank every match before
+        /// sorting), with the rows fetched again by `ctid` (the same statement sees the same row versions).
+        case newest(@Sendable (_ filter: SQLQueryString, _ limit: Int) -> SQLQueryString)
+    }
+
+    var candidates: Candidates
     /// Relevance, higher is better.
     var score: SQLQueryString
-    /// Scores only the rows the candidate limit keeps, in a second step (PostgreSQL: otherwise a bitmap scan
-    /// ranks every match before sorting them). FTS5's ranking needs the match itself, so it scores inline.
-    var scoresAfterLimit = false
 
     func run(_ query: IndexQuery, on db: any SQLDatabase) async throws -> IndexResult {
         let request = query.request, limit = query.candidateLimit, facetSize = SearchResults.facetSize
-        let newest: SQLQueryString = matching + IndexFilter.conditions(query)
-            + " ORDER BY \(unsafeRaw: rowID) DESC LIMIT \(literal: limit + 1)"
-        var statement: SQLQueryString = scoresAfterLimit
-            ? "WITH m AS MATERIALIZED (SELECT e.rid " + newest + "), c AS MATERIALIZED (SELECT e.rid, e.entry_key, e.kind, e.project_id, "
-                + score + " AS score FROM m JOIN search_entries e ON e.rid = m.rid)"
-            : "WITH c AS MATERIALIZED (SELECT e.rid, e.entry_key, e.kind, e.project_id, " + score + " AS score " + newest + ")"
+        let filter = IndexFilter.conditions(query)
+        var statement: SQLQueryString
+        switch candidates {
+        case .matching(let matching, let rowID):
+            statement = "WITH c AS MATERIALIZED (SELECT e.rid, e.entry_key, e.kind, e.project_id, " + score + " AS score "
+                + matching + filter + " ORDER BY \(unsafeRaw: rowID) DESC LIMIT \(literal: limit + 1))"
+        case .newest(let newest):
+            statement = "WITH m AS MATERIALIZED (" + newest(filter, limit + 1) + "), c AS MATERIALIZED (SELECT e.rid, e.entry_key, e.kind, e.project_id, "
+                + score + " AS score FROM m JOIN search_entries e ON e.ctid = m.tid)"
+        }
         statement += """
             , k AS MATERIALIZED (SELECT * FROM c WHERE rid > (SELECT CASE WHEN count(*) > \(literal: limit) THEN min(rid) ELSE -1 END FROM c))
             SELECT 'total' AS facet, NULL AS name, count(*) AS n, 0.0 AS score FROM c

@@ -8,31 +8,47 @@ import SQLKit
 /// The vector is built from ``SearchQuery/normalizedWords(in:)`` rather than by `to_tsvector` from the raw text,
 /// because PostgreSQL's own parser keeps e-mail addresses, host names and paths as single tokens that no query word
 /// would match; the raw text stays in `search_texts` for display.
+///
+/// Every vector also holds its entry's bucket, `#<rid / bucketRows>`, and a search looks for the newest matches
+/// bucket by bucket, newest first, until it has enough (the GIN index intersects the bucket's short list with the
+/// query's). With one plan for the whole table, PostgreSQL either ranks every match of a common word before sorting
+/// or scans entries newest first checking each one's vector, and a word common only in older entries made that
+/// scan read most of the table (measured on 100k documents: 135–230 ms for the newest 1,000 matches of such words,
+/// against 3–9 ms bucket by bucket).
 public struct PostgresSearchIndex: SearchIndex {
     static let weights = "{0.1, 0.2, 0.4, 1.0}"
+    /// Entries per bucket (by row id); part of the index format.
+    public static let defaultBucketRows = 4_096
+
+    /// The bucket lexeme of the entry `e`, to append to its vector.
+    static func bucket(rows: Int) -> SQLQueryString { "array_to_tsvector(ARRAY['#' || (e.rid / \(literal: rows))])" }
 
     let database: any Database
+    let bucketRows: Int
     /// One statement per run of entries for the vectors, one for the new words.
-    private let writer = IndexWriter { texts, db in
-        guard !texts.isEmpty else { return }
-        let keys = texts.map(\.key)
-        try await db.raw("""
-            UPDATE search_entries e SET tsv = v.tsv::tsvector
-            FROM unnest(\(bind: keys)::text[], \(bind: texts.map { TSVector(title: $0.title, body: $0.body).literal })::text[])
-                AS v(entry_key, tsv)
-            WHERE e.entry_key = v.entry_key
-            """).run()
-        // Every indexed word, for the typo-tolerant retry (never pruned: a stale word only costs a retry that finds
-        // nothing). Pair tokens start with `_`, which no query word does.
-        try await db.raw("""
-            INSERT INTO search_terms (term) SELECT DISTINCT w FROM search_entries, unnest(tsvector_to_array(tsv)) AS w
-            WHERE entry_key = ANY(\(bind: keys)::text[]) AND length(w) BETWEEN 3 AND 32 AND left(w, 1) <> '_'
-            ON CONFLICT DO NOTHING
-            """).run()
-    }
+    private let writer: IndexWriter
 
-    public init(database: any Database) {
+    /// `bucketRows` other than the default is for tests that span buckets with a few entries.
+    public init(database: any Database, bucketRows: Int = PostgresSearchIndex.defaultBucketRows) {
         self.database = database
+        self.bucketRows = bucketRows
+        writer = IndexWriter { texts, db in
+            guard !texts.isEmpty else { return }
+            let keys = texts.map(\.key)
+            try await db.raw("""
+                UPDATE search_entries e SET tsv = v.tsv::tsvector || \(PostgresSearchIndex.bucket(rows: bucketRows))
+                FROM unnest(\(bind: keys)::text[], \(bind: texts.map { TSVector(title: $0.title, body: $0.body).literal })::text[])
+                    AS v(entry_key, tsv)
+                WHERE e.entry_key = v.entry_key
+                """).run()
+            // Every indexed word, for the typo-tolerant retry (never pruned: a stale word only costs a retry that finds
+            // nothing). Pair tokens start with `_` and buckets with `#`, which no query word does.
+            try await db.raw("""
+                INSERT INTO search_terms (term) SELECT DISTINCT w FROM search_entries, unnest(tsvector_to_array(tsv)) AS w
+                WHERE entry_key = ANY(\(bind: keys)::text[]) AND length(w) BETWEEN 3 AND 32 AND left(w, 1) NOT IN ('_', '#')
+                ON CONFLICT DO NOTHING
+                """).run()
+        }
     }
 
     public func apply(_ changes: [IndexChange]) async throws {
@@ -51,8 +67,13 @@ public struct PostgresSearchIndex: SearchIndex {
     public func search(_ query: IndexQuery) async throws -> IndexResult {
         let tsquery: SQLQueryString = "\(bind: TSQuery(query.request.query).expression)::tsquery"
         let search = IndexSearch(
-            matching: "FROM search_entries e WHERE e.tsv @@ " + tsquery + " AND ", rowID: "e.rid",
-            score: "ts_rank('\(unsafeRaw: Self.weights)', e.tsv, " + tsquery + ")::float8", scoresAfterLimit: true)
+            candidates: .newest { filter, limit in
+                // `OFFSET 0` keeps each bucket's subquery a subquery, run per bucket as the outer LIMIT asks for more.
+                "SELECT x.rid, x.tid FROM generate_series(((SELECT max(rid) FROM search_entries) / \(literal: bucketRows))::integer, 0, -1) AS b(n) "
+                    + "CROSS JOIN LATERAL (SELECT e.rid, e.ctid AS tid FROM search_entries e WHERE e.tsv @@ (" + tsquery
+                    + " && ('''#' || b.n || '''')::tsquery) AND " + filter + " ORDER BY e.rid DESC OFFSET 0) x LIMIT \(literal: limit)"
+            },
+            score: "ts_rank('\(unsafeRaw: Self.weights)', e.tsv, " + tsquery + ")::float8")
         return try await database.read { db in try await search.run(query, on: db) }
     }
 

@@ -56,8 +56,10 @@ public struct SQLiteSearchIndex: SearchIndex {
             }
             // Titles (and their word pairs) weigh 4 times the body.
             let search = IndexSearch(
-                matching: "FROM search_fts JOIN search_entries e ON e.rid = search_fts.rowid WHERE search_fts MATCH \(bind: match.expression) AND ",
-                rowID: "search_fts.rowid", score: "rank_bm25(search_fts, e.tokens, 4.0, 1.0, 4.0, 1.0, \(binds: documents))")
+                candidates: .matching(
+                    "FROM search_fts JOIN search_entries e ON e.rid = search_fts.rowid WHERE search_fts MATCH \(bind: match.expression) AND ",
+                    rowID: "search_fts.rowid"),
+                score: "rank_bm25(search_fts, e.tokens, 4.0, 1.0, 4.0, 1.0, \(binds: documents))")
             return try await search.run(query, on: db)
         }
     }

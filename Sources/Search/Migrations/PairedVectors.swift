@@ -2,7 +2,8 @@ import AcmeDatabase
 import SQLKit
 
 /// PostgreSQL: every entry's `tsvector` is built again by ``TSVector`` (folded words and ``CommonWordPairs`` tokens)
-/// from `search_texts`, for the ``TSQuery`` literals that look phrases up by their pair tokens.
+/// from `search_texts`, with its bucket (see ``PostgresSearchIndex``), for the ``TSQuery`` literals that look phrases
+/// up by their pair tokens and the search that goes bucket by bucket.
 struct PairedVectors: Migration {
     let name = "PairedVectors"
     static let batchSize = 500
@@ -18,7 +19,7 @@ struct PairedVectors: Migration {
             let rids = try rows.map { try $0.decode(column: "rid", as: Int64.self) }
             let vectors = try rows.map { TSVector(title: try $0.string("title"), body: try $0.string("body")).literal }
             try await db.raw("""
-                UPDATE search_entries e SET tsv = v.tsv::tsvector FROM unnest(\(bind: rids)::bigint[], \(bind: vectors)::text[]) AS v(rid, tsv)
+                UPDATE search_entries e SET tsv = v.tsv::tsvector || \(PostgresSearchIndex.bucket(rows: PostgresSearchIndex.defaultBucketRows)) FROM unnest(\(bind: rids)::bigint[], \(bind: vectors)::text[]) AS v(rid, tsv)
                 WHERE e.rid = v.rid
                 """).run()
             guard rows.count == Self.batchSize else { return }
