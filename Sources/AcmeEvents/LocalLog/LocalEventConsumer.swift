@@ -23,7 +23,7 @@ actor LocalEventConsumer: EventConsumer {
         for row in rows {
             let topic = try row.decode(column: "topic", as: String.self)
             let partition = try row.decode(column: "partition_no", as: Int.self)
-            positions["\(topic)#\(partition)"] = try row.decode(column: "next_offset", as: Int64.self)
+            positions[LocalEventLog.slot(topic, partition)] = try row.decode(column: "next_offset", as: Int64.self)
         }
     }
 
@@ -81,6 +81,6 @@ actor LocalEventConsumer: EventConsumer {
         log.removeSignal(signal)
     }
 
-    private static func slot(_ topic: Topic, _ partition: Int) -> String { "\(topic.rawValue)#\(partition)" }
+    private static func slot(_ topic: Topic, _ partition: Int) -> String { LocalEventLog.slot(topic.rawValue, partition) }
 }
 import Foundation

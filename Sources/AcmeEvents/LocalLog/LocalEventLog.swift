@@ -63,7 +63,7 @@ public final class LocalEventLog: EventBus {
     /// Whether a partition may hold events at or after `offset`: false only when this log knows the partition's
     /// end (it appended to it, or loaded every end) and `offset` is there, so a caught-up reader need not ask.
     func mayHaveEvents(topic: Topic, partition: Int, from offset: Int64) -> Bool {
-        let slot = "\(topic.rawValue)#\(partition)"
+        let slot = Self.slot(topic.rawValue, partition)
         return ends.withLock { ends in ends.known(slot).map { offset < $0 } ?? true }
     }
 
@@ -76,7 +76,7 @@ public final class LocalEventLog: EventBus {
         }
         var loaded: [String: Int64] = [:]
         for row in rows {
-            loaded["\(try row.string("topic"))#\(try row.decode(column: "partition_no", as: Int.self))"] =
+            loaded[Self.slot(try row.string("topic"), try row.decode(column: "partition_no", as: Int.self))] =
                 try row.decode(column: "next", as: Int64.self)
         }
         ends.withLock { ends in
@@ -85,9 +85,12 @@ public final class LocalEventLog: EventBus {
         }
     }
 
+    /// The key of a topic's partition in the maps of partition ends and consumer positions.
+    static func slot(_ topic: String, _ partition: Int) -> String { topic + "#" + String(partition) }
+
     /// Reserves the next offset of a partition (inside the publishing transaction).
     private func takeOffset(topic: Topic, partition: Int, db: any SQLDatabase) async throws -> Int64 {
-        let slot = "\(topic.rawValue)#\(partition)"
+        let slot = Self.slot(topic.rawValue, partition)
         if let offset = ends.withLock({ ends -> Int64? in
             guard let next = ends.known(slot) else { return nil }
             ends.next[slot] = next + 1
