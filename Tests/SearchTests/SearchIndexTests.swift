@@ -167,6 +167,10 @@ func ids(_ result: IndexResult) -> [String] { result.hits.map(\.id) }
         let documents = try await f.search("falcon") { $0.kinds = [.document] }
         #expect(documents.total == 7)
         #expect(documents.facets.type == ["document": 7])
+        // A document's new tags replace its old ones, in the facet as in the filter.
+        try await f.document("doc_00000000000000000000000100", project: Self.p1, title: "Falcon 0", body: "body", tags: [])
+        #expect(try await f.search("falcon").facets.tag == ["bird": 6, "even": 3])
+        #expect(try await f.search("falcon") { $0.tag = "even" }.total == 3)
         await f.close()
     }
 

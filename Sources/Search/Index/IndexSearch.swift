@@ -21,7 +21,8 @@ struct IndexSearch {
         case matching(SQLQueryString, rowID: String)
         /// PostgreSQL: a statement selecting `rid` and `tid` (the row's `ctid`) of the newest `limit` entries that match
         /// and pass `filter`, newest first; scored afterwards, only those (a bitmap scan would rank every match before
-        /// sorting), with the rows fetched again by `ctid` (the same statement sees the same row versions).
+        /// sorting), with the rows fetched again by `ctid` (the same statement sees the same row versions). Their
+        /// `tags` arrays make the tag facet, rather than a lookup in `search_tags` per candidate.
         case newest(@Sendable (_ filter: SQLQueryString, _ limit: Int) -> SQLQueryString)
     }
 
@@ -33,13 +34,17 @@ struct IndexSearch {
         let request = query.request, limit = query.candidateLimit, facetSize = SearchResults.facetSize
         let filter = IndexFilter.conditions(query)
         var statement: SQLQueryString
+        /// Rows `t` with a `tag` column, one per tag of a row of `k`.
+        let tagRows: SQLQueryString
         switch candidates {
         case .matching(let matching, let rowID):
             statement = "WITH c AS MATERIALIZED (SELECT e.rid, e.entry_key, e.kind, e.project_id, " + score + " AS score "
                 + matching + filter + " ORDER BY \(unsafeRaw: rowID) DESC LIMIT \(literal: limit + 1))"
+            tagRows = "k CROSS JOIN search_tags t WHERE t.entry_key = k.entry_key"
         case .newest(let newest):
-            statement = "WITH m AS MATERIALIZED (" + newest(filter, limit + 1) + "), c AS MATERIALIZED (SELECT e.rid, e.entry_key, e.kind, e.project_id, "
+            statement = "WITH m AS MATERIALIZED (" + newest(filter, limit + 1) + "), c AS MATERIALIZED (SELECT e.rid, e.entry_key, e.kind, e.project_id, e.tags, "
                 + score + " AS score FROM m JOIN search_entries e ON e.ctid = m.tid)"
+            tagRows = "k CROSS JOIN LATERAL unnest(k.tags) AS t(tag)"
         }
         statement += """
             , k AS MATERIALIZED (SELECT * FROM c WHERE rid > (SELECT CASE WHEN count(*) > \(literal: limit) THEN min(rid) ELSE -1 END FROM c))
@@ -51,7 +56,7 @@ struct IndexSearch {
                 SELECT project_id, count(*) AS n FROM k WHERE project_id IS NOT NULL GROUP BY project_id
                 ORDER BY n DESC, project_id LIMIT \(literal: facetSize)) pf
             UNION ALL SELECT 'tag', tag, n, 0.0 FROM (
-                SELECT t.tag, count(*) AS n FROM k CROSS JOIN search_tags t WHERE t.entry_key = k.entry_key GROUP BY t.tag
+                SELECT t.tag, count(*) AS n FROM \(tagRows) GROUP BY t.tag
                 ORDER BY n DESC, t.tag LIMIT \(literal: facetSize)) tf
             """
         var found = 0

@@ -113,8 +113,17 @@ struct IndexWriter: Sendable {
             tags += Set(state.tags).sorted().map { (key, $0) }
         }
         try await index(texts, on: db)
-        try await db.delete(from: "search_tags").where("entry_key", .in, fresh.map { EntryKey.document($0.id) }).run()
+        let freshKeys = fresh.map { EntryKey.document($0.id) }
+        try await db.delete(from: "search_tags").where("entry_key", .in, freshKeys).run()
         try await insertTags(tags, on: db)
+        if db.isPostgres {
+            // The entries' own copy, for the tag facet (see ``IndexSearch/Candidates/newest(_:)``).
+            try await db.raw("""
+                UPDATE search_entries e SET tags = COALESCE(
+                    (SELECT array_agg(t.tag ORDER BY t.tag) FROM search_tags t WHERE t.entry_key = e.entry_key), '{}')
+                WHERE e.entry_key = ANY(\(bind: freshKeys)::text[])
+                """).run()
+        }
     }
 
     /// On SQLite one row per statement: it runs a multi-row insert under a statement savepoint, and FTS5 writes its
