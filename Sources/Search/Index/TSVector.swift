@@ -14,8 +14,9 @@ struct TSVector: Sendable, Equatable {
     static let maxLexemeBytes = 2_047
     static let maxPosition = 16_383
     static let maxPositions = 255
-    /// PostgreSQL refuses a vector whose lexemes and positions take more than 1 MiB - 1 bytes (see ``Builder/size``).
-    static let maxSize = 1_048_575
+    /// PostgreSQL refuses a vector whose lexemes and positions take more than 1 MiB - 1 bytes (see ``Builder/size``);
+    /// a few bytes are left for the bucket lexeme that ``PostgresSearchIndex`` appends.
+    static let maxSize = 1_048_575 - 64
 
     let literal: String
 
