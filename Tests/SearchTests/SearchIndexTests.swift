@@ -328,6 +328,25 @@ func ids(_ result: IndexResult) -> [String] { result.hits.map(\.id) }
         await f.close()
     }
 
+    @Test(.enabled(if: Scratch.postgresURL != nil, "PostgreSQL's vectors")) func theMigrationRebuildsVectorsThatFindTheSameEntries() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        try await f.document(Self.d1, project: Self.p1, title: "End of the line", body: "Café notes")
+        try await f.document(Self.d2, project: Self.p1, title: "Other", body: "the end of it")
+        func found() async throws -> [Set<String>] {
+            var found: [Set<String>] = []
+            for q in ["\"end of the\"", "cafe", "notes OR other"] { found.append(Set(ids(try await f.search(q)))) }
+            return found
+        }
+        let before = try await found()
+        #expect(before == [[Self.d1], [Self.d1], [Self.d1, Self.d2]])
+        try await f.database.transaction { db in try await db.raw("UPDATE search_entries SET tsv = ''").run() }
+        #expect(try await f.search("cafe").hits.isEmpty)
+        try await f.database.transaction { db in try await PairedVectors().prepare(on: db) }
+        #expect(try await found() == before)
+        await f.close()
+    }
+
     @Test func textWithNULCharactersIsIndexedWithoutThem() async throws {
         let f = try await IndexFixture()
         try await f.project(Self.p1, name: "Platform")

@@ -20,8 +20,15 @@ public struct PostgresSearchIndex: SearchIndex {
     /// Entries per bucket (by row id); part of the index format.
     public static let defaultBucketRows = 4_096
 
-    /// The bucket lexeme of the entry `e`, to append to its vector.
-    static func bucket(rows: Int) -> SQLQueryString { "array_to_tsvector(ARRAY['#' || (e.rid / \(literal: rows))])" }
+    /// Writes entries' vectors, by entry key: ``TSVector``'s literal of each text with the entry's bucket lexeme.
+    static func storeVectors(keys: [String], texts: [(title: String, body: String)], bucketRows: Int, on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            UPDATE search_entries e SET tsv = v.tsv::tsvector || array_to_tsvector(ARRAY['#' || (e.rid / \(literal: bucketRows))])
+            FROM unnest(\(bind: keys)::text[], \(bind: texts.map { TSVector(title: $0.title, body: $0.body).literal })::text[])
+                AS v(entry_key, tsv)
+            WHERE e.entry_key = v.entry_key
+            """).run()
+    }
 
     let database: any Database
     let bucketRows: Int
@@ -35,12 +42,7 @@ public struct PostgresSearchIndex: SearchIndex {
         writer = IndexWriter { texts, db in
             guard !texts.isEmpty else { return }
             let keys = texts.map(\.key)
-            try await db.raw("""
-                UPDATE search_entries e SET tsv = v.tsv::tsvector || \(PostgresSearchIndex.bucket(rows: bucketRows))
-                FROM unnest(\(bind: keys)::text[], \(bind: texts.map { TSVector(title: $0.title, body: $0.body).literal })::text[])
-                    AS v(entry_key, tsv)
-                WHERE e.entry_key = v.entry_key
-                """).run()
+            try await PostgresSearchIndex.storeVectors(keys: keys, texts: texts.map { ($0.title, $0.body) }, bucketRows: bucketRows, on: db)
             // Every indexed word, for the typo-tolerant retry (never pruned: a stale word only costs a retry that finds
             // nothing). Pair tokens start with `_` and buckets with `#`, which no query word does.
             try await db.raw("""

@@ -17,15 +17,13 @@ struct PairedVectors: Migration {
         var after: Int64 = 0
         while true {
             let rows = try await db.raw("""
-                SELECT rid, title, body FROM search_texts WHERE rid > \(bind: after) ORDER BY rid LIMIT \(literal: Self.batchSize)
+                SELECT t.rid, e.entry_key, t.title, t.body FROM search_texts t JOIN search_entries e ON e.rid = t.rid
+                WHERE t.rid > \(bind: after) ORDER BY t.rid LIMIT \(literal: Self.batchSize)
                 """).all()
             guard let last = rows.last else { return }
-            let rids = try rows.map { try $0.decode(column: "rid", as: Int64.self) }
-            let vectors = try rows.map { TSVector(title: try $0.string("title"), body: try $0.string("body")).literal }
-            try await db.raw("""
-                UPDATE search_entries e SET tsv = v.tsv::tsvector || \(PostgresSearchIndex.bucket(rows: PostgresSearchIndex.defaultBucketRows)) FROM unnest(\(bind: rids)::bigint[], \(bind: vectors)::text[]) AS v(rid, tsv)
-                WHERE e.rid = v.rid
-                """).run()
+            try await PostgresSearchIndex.storeVectors(
+                keys: try rows.map { try $0.string("entry_key") }, texts: try rows.map { (try $0.string("title"), try $0.string("body")) },
+                bucketRows: PostgresSearchIndex.defaultBucketRows, on: db)
             guard rows.count == Self.batchSize else { return }
             after = try last.decode(column: "rid", as: Int64.self)
         }
