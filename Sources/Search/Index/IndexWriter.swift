@@ -19,6 +19,8 @@ struct IndexWriter: Sendable {
     /// An entry whose text was just written, for the engine to index.
     struct Text: Sendable {
         var key: String
+        /// The entry's row id.
+        var rid: Int64
         var title: String
         var body: String
         /// The entry had text before.
@@ -100,19 +102,14 @@ struct IndexWriter: Sendable {
         }
         let fresh = newest.values.filter { $0.version > existing[EntryKey.document($0.id)]?.version ?? .min }.sorted { $0.id < $1.id }
         guard !fresh.isEmpty else { return }
-        var texts: [Text] = []
-        var tags: [(String, String)] = []
-        for state in fresh {
+        let entries = fresh.map { state in
             let key = EntryKey.document(state.id)
-            let before = existing[key]
-            texts.append(try await write(
-                Entry(
-                    key: key, kind: .document, id: state.id, orgId: state.orgId, projectId: state.projectId, title: state.title,
-                    body: state.body, author: state.author ?? before?.author, updatedAt: state.updatedAt, version: state.version, live: true),
-                exists: before != nil, on: db))
-            tags += Set(state.tags).sorted().map { (key, $0) }
+            return Entry(
+                key: key, kind: .document, id: state.id, orgId: state.orgId, projectId: state.projectId, title: state.title,
+                body: state.body, author: state.author ?? existing[key]?.author, updatedAt: state.updatedAt, version: state.version, live: true)
         }
-        try await index(texts, on: db)
+        let tags = fresh.flatMap { state in Set(state.tags).sorted().map { (EntryKey.document(state.id), $0) } }
+        try await index(try await write(entries, existing: Set(existing.keys), on: db), on: db)
         let freshKeys = fresh.map { EntryKey.document($0.id) }
         try await db.delete(from: "search_tags").where("entry_key", .in, freshKeys).run()
         try await insertTags(tags, on: db)
@@ -130,9 +127,7 @@ struct IndexWriter: Sendable {
     /// pending terms to disk at every savepoint, which would make each indexed document a segment of its own.
     private func insertTags(_ tags: [(key: String, tag: String)], on db: any SQLDatabase) async throws {
         guard db.isPostgres else {
-            for (key, tag) in tags {
-                try await db.insert(into: "search_tags").columns("entry_key", "tag").values(SQLBind(key), SQLBind(tag)).run()
-            }
+            for (key, tag) in tags { try await Self.insertTag.run(db, [key, tag]) }
             return
         }
         for chunk in stride(from: 0, to: tags.count, by: 1_000).map({ tags[$0..<min($0 + 1_000, tags.count)] }) {
@@ -201,13 +196,13 @@ struct IndexWriter: Sendable {
         guard try await claimUser(id, version: version, live: true, on: db) else { return }
         let (title, body) = (Self.indexable(name), Self.indexable(email))
         try await db.update("search_users").set("name", to: title).set("email", to: body).where("user_id", .equal, id).run()
-        let keys = try await db.select().column("entry_key").from("search_entries")
+        let entries = try await db.select().columns("entry_key", "rid").from("search_entries")
             .where("kind", .equal, SearchKind.user.rawValue).where("id", .equal, id).all()
-            .map { try $0.string("entry_key") }
-        for key in keys {
-            try await db.update("search_entries").set("updated_at", to: at.millis).where("entry_key", .equal, key).run()
+            .map { (key: try $0.string("entry_key"), rid: try $0.decode(column: "rid", as: Int64.self)) }
+        for entry in entries {
+            try await db.update("search_entries").set("updated_at", to: at.millis).where("rid", .equal, entry.rid).run()
         }
-        try await index(keys.map { Text(key: $0, title: title, body: body, replaced: true) }, on: db)
+        try await index(entries.map { Text(key: $0.key, rid: $0.rid, title: title, body: body, replaced: true) }, on: db)
     }
 
     private func claimUser(_ id: String, version: Int64, live: Bool, on db: any SQLDatabase) async throws -> Bool {
@@ -267,52 +262,114 @@ struct IndexWriter: Sendable {
     }
 
     private func writeAndIndex(_ entry: Entry, exists: Bool, on db: any SQLDatabase) async throws {
-        try await index([try await write(entry, exists: exists, on: db)], on: db)
+        try await index(try await write([entry], existing: exists ? [entry.key] : [], on: db), on: db)
     }
 
     /// Stores the entries' text (`search_texts`, by the entries' row ids) and has the engine index it.
     private func index(_ texts: [Text], on db: any SQLDatabase) async throws {
         guard !texts.isEmpty else { return }
-        let upsert: SQLQueryString = " ON CONFLICT (rid) DO UPDATE SET title = excluded.title, body = excluded.body"
         if db.isPostgres {
             try await db.raw("""
-                INSERT INTO search_texts (rid, title, body) SELECT e.rid, v.title, v.body
-                FROM unnest(\(bind: texts.map(\.key))::text[], \(bind: texts.map(\.title))::text[], \(bind: texts.map(\.body))::text[])
-                    AS v(entry_key, title, body) JOIN search_entries e ON e.entry_key = v.entry_key
-                """ + upsert).run()
+                INSERT INTO search_texts (rid, title, body)
+                SELECT * FROM unnest(\(bind: texts.map(\.rid))::bigint[], \(bind: texts.map(\.title))::text[], \(bind: texts.map(\.body))::text[])
+                ON CONFLICT (rid) DO UPDATE SET title = excluded.title, body = excluded.body
+                """).run()
         } else {
             // One row per statement, for the reason in ``insertTags(_:on:)``.
-            for text in texts {
-                try await db.raw("""
-                    INSERT INTO search_texts (rid, title, body)
-                    VALUES ((SELECT rid FROM search_entries WHERE entry_key = \(bind: text.key)), \(bind: text.title), \(bind: text.body))
-                    """ + upsert).run()
-            }
+            for text in texts { try await Self.upsertText.run(db, [text.rid, text.title, text.body]) }
         }
         try await didWriteText(texts, db)
     }
 
-    /// Writes the entry's row; the caller hands the returned text to ``index(_:on:)``.
-    private func write(_ entry: Entry, exists: Bool, on db: any SQLDatabase) async throws -> Text {
-        var entry = entry
-        (entry.title, entry.body) = (Self.indexable(entry.title), Self.indexable(entry.body))
-        if exists {
-            try await db.update("search_entries")
-                .set("org_id", to: entry.orgId).set("project_id", to: entry.projectId)
-                .set("author", to: entry.author).set("updated_at", to: entry.updatedAt.millis)
-                .set("version", to: entry.version).set("live", to: entry.live ? 1 : 0)
-                .where("entry_key", .equal, entry.key).run()
-        } else {
-            try await db.insert(into: "search_entries")
-                .columns("entry_key", "kind", "id", "org_id", "project_id", "author", "updated_at", "version", "live")
-                .values(
-                    SQLBind(entry.key), SQLBind(entry.kind.rawValue), SQLBind(entry.id), SQLBind(entry.orgId), SQLBind(entry.projectId),
-                    SQLBind(entry.author), SQLBind(entry.updatedAt.millis),
-                    SQLBind(entry.version), SQLBind(entry.live ? 1 : 0))
-                .run()
+    /// Writes the entries' rows, inserting those not in `existing` and updating the others, and returns their
+    /// texts with the rows' ids for ``index(_:on:)``, in the entries' order. On PostgreSQL one statement writes
+    /// all new rows and one all updated rows; on SQLite each row is a statement of its own (cheap there).
+    private func write(_ entries: [Entry], existing: Set<String>, on db: any SQLDatabase) async throws -> [Text] {
+        let entries = entries.map { entry in
+            var entry = entry
+            (entry.title, entry.body) = (Self.indexable(entry.title), Self.indexable(entry.body))
+            return entry
         }
-        return Text(key: entry.key, title: entry.title, body: entry.body, replaced: exists)
+        var rids: [String: Int64] = [:]
+        if db.isPostgres {
+            let updated = entries.filter { existing.contains($0.key) }
+            let inserted = entries.filter { !existing.contains($0.key) }
+            // Empty strings stand for NULL in the arrays (no id is empty).
+            if !updated.isEmpty {
+                let rows = try await db.raw("""
+                    UPDATE search_entries e SET org_id = x.org_id, project_id = NULLIF(x.project_id, ''), author = NULLIF(x.author, ''),
+                        updated_at = x.updated_at, version = x.version, live = x.live
+                    FROM unnest(\(bind: updated.map(\.key))::text[], \(bind: updated.map(\.orgId))::text[],
+                        \(bind: updated.map { $0.projectId ?? "" })::text[], \(bind: updated.map { $0.author ?? "" })::text[],
+                        \(bind: updated.map { $0.updatedAt.millis })::bigint[], \(bind: updated.map(\.version))::bigint[],
+                        \(bind: updated.map { $0.live ? 1 : 0 })::int[])
+                        AS x(entry_key, org_id, project_id, author, updated_at, version, live)
+                    WHERE e.entry_key = x.entry_key
+                    RETURNING e.entry_key, e.rid
+                    """).all()
+                for row in rows { rids[try row.string("entry_key")] = try row.decode(column: "rid", as: Int64.self) }
+            }
+            if !inserted.isEmpty {
+                let rows = try await db.raw("""
+                    INSERT INTO search_entries (entry_key, kind, id, org_id, project_id, author, updated_at, version, live)
+                    SELECT entry_key, kind, id, org_id, NULLIF(project_id, ''), NULLIF(author, ''), updated_at, version, live
+                    FROM unnest(\(bind: inserted.map(\.key))::text[], \(bind: inserted.map(\.kind.rawValue))::text[],
+                        \(bind: inserted.map(\.id))::text[], \(bind: inserted.map(\.orgId))::text[],
+                        \(bind: inserted.map { $0.projectId ?? "" })::text[], \(bind: inserted.map { $0.author ?? "" })::text[],
+                        \(bind: inserted.map { $0.updatedAt.millis })::bigint[], \(bind: inserted.map(\.version))::bigint[],
+                        \(bind: inserted.map { $0.live ? 1 : 0 })::int[])
+                        AS x(entry_key, kind, id, org_id, project_id, author, updated_at, version, live)
+                    RETURNING entry_key, rid
+                    """).all()
+                for row in rows { rids[try row.string("entry_key")] = try row.decode(column: "rid", as: Int64.self) }
+            }
+        } else {
+            for entry in entries {
+                let values: [any Encodable & Sendable] = [
+                    entry.orgId, entry.projectId, entry.author, entry.updatedAt.millis, entry.version, entry.live ? 1 : 0, entry.key,
+                ]
+                let row = existing.contains(entry.key)
+                    ? try await Self.updateEntry.first(db, values)
+                    : try await Self.insertEntry.first(db, values + [entry.kind.rawValue, entry.id])
+                rids[entry.key] = try row?.decode(column: "rid", as: Int64.self)
+            }
+        }
+        return try entries.map { entry in
+            // Every row was just written in this transaction; a missing one would be a bug, and the event is retried.
+            guard let rid = rids[entry.key] else { throw AcmeError.unavailable() }
+            return Text(key: entry.key, rid: rid, title: entry.title, body: entry.body, replaced: existing.contains(entry.key))
+        }
     }
+
+    private static let updateEntry = SQLTemplate { _ in
+        SQLQueryString("""
+            UPDATE search_entries SET org_id = \(placeholder), project_id = \(placeholder), author = \(placeholder),
+                updated_at = \(placeholder), version = \(placeholder), live = \(placeholder)
+            WHERE entry_key = \(placeholder) RETURNING rid
+            """)
+    }
+
+    private static let insertEntry = SQLTemplate { _ in
+        SQLQueryString("""
+            INSERT INTO search_entries (org_id, project_id, author, updated_at, version, live, entry_key, kind, id)
+            VALUES (\(placeholder), \(placeholder), \(placeholder), \(placeholder), \(placeholder), \(placeholder), \(placeholder),
+                \(placeholder), \(placeholder))
+            RETURNING rid
+            """)
+    }
+
+    private static let upsertText = SQLTemplate { _ in
+        SQLQueryString("""
+            INSERT INTO search_texts (rid, title, body) VALUES (\(placeholder), \(placeholder), \(placeholder))
+            ON CONFLICT (rid) DO UPDATE SET title = excluded.title, body = excluded.body
+            """)
+    }
+
+    private static let insertTag = SQLTemplate { _ in
+        SQLQueryString("INSERT INTO search_tags (entry_key, tag) VALUES (\(placeholder), \(placeholder))")
+    }
+
+    private static let placeholder = SQLTemplate.placeholder
 
     /// Leaves a row that hides the subject and remembers its version.
     private func tombstone(key: String, kind: SearchKind, id: String, orgId: String, version: Int64, at: Date, on db: any SQLDatabase) async throws {

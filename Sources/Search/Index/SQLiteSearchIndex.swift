@@ -8,10 +8,8 @@ public struct SQLiteSearchIndex: SearchIndex {
     /// The FTS5 table is contentless: its row for an entry is replaced by hand (see ``ContentlessSearchText``).
     private let writer = IndexWriter { texts, db in
         for text in texts {
-            guard let rid = try await db.raw("SELECT rid FROM search_entries WHERE entry_key = \(bind: text.key)").first()?
-                .decode(column: "rid", as: Int64.self) else { continue }
-            if text.replaced { try await db.raw("DELETE FROM search_fts WHERE rowid = \(bind: rid)").run() }
-            try await SQLiteSearchIndex.index(rid: rid, title: text.title, body: text.body, on: db)
+            if text.replaced { try await deleteText.run(db, [text.rid]) }
+            try await SQLiteSearchIndex.index(rid: text.rid, title: text.title, body: text.body, on: db)
         }
     }
 
@@ -21,15 +19,25 @@ public struct SQLiteSearchIndex: SearchIndex {
         guard !title.isEmpty || !body.isEmpty else { return }
         let (titleWords, bodyWords) = (SearchQuery.normalizedWords(in: title), SearchQuery.normalizedWords(in: body))
         let (titlePairs, bodyPairs) = (CommonWordPairs.tokens(in: titleWords), CommonWordPairs.tokens(in: bodyWords))
-        try await db.raw("""
-            INSERT INTO search_fts (rowid, title, body, title_pairs, body_pairs) VALUES (\(bind: rid),
-                \(bind: titleWords.joined(separator: " ")), \(bind: bodyWords.joined(separator: " ")),
-                \(bind: titlePairs.joined(separator: " ")), \(bind: bodyPairs.joined(separator: " ")))
-            """).run()
+        try await insertText.run(db, [
+            rid, titleWords.joined(separator: " "), bodyWords.joined(separator: " "),
+            titlePairs.joined(separator: " "), bodyPairs.joined(separator: " "),
+        ])
         // The row's length for ranking, where the search reads it anyway (see `rank_bm25`).
         let tokens = titleWords.count + bodyWords.count + titlePairs.count + bodyPairs.count
-        try await db.raw("UPDATE search_entries SET tokens = \(bind: tokens) WHERE rid = \(bind: rid)").run()
+        try await storeTokens.run(db, [tokens, rid])
     }
+
+    private static let insertText = SQLTemplate { _ in
+        SQLQueryString("""
+            INSERT INTO search_fts (rowid, title, body, title_pairs, body_pairs) VALUES (\(placeholder), \(placeholder),
+                \(placeholder), \(placeholder), \(placeholder))
+            """)
+    }
+
+    private static let deleteText = SQLTemplate { _ in SQLQueryString("DELETE FROM search_fts WHERE rowid = \(placeholder)") }
+    private static let storeTokens = SQLTemplate { _ in SQLQueryString("UPDATE search_entries SET tokens = \(placeholder) WHERE rid = \(placeholder)") }
+    private static let placeholder = SQLTemplate.placeholder
 
     private let frequencies = PhraseFrequencies()
 
