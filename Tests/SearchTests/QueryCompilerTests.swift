@@ -6,13 +6,14 @@ import Testing
     @Test(arguments: [
         ("hello", #""hello""#, "'hello'"),
         ("hello world", #""hello" AND "world""#, "'hello' & 'world'"),
-        ("kube*", #""kube" *"#, "'kube':*"),
+        ("kube*", #""kube" *"#, "'kube*'"),
+        ("kubernetes*", #""kubernetes" *"#, "'kubernetes':*"),
         (#""strict concurrency""#, #""strict concurrency""#, "('strict' <-> 'concurrency')"),
         ("a b OR c", #""a" AND ("b" OR "c")"#, "'a' & ('b' | 'c')"),
         (
             #"a b OR cd* -"d e" -f"#,
             #"("a" AND ("b" OR "cd" *)) NOT ("d e" OR "f")"#,
-            "'a' & ('b' | 'cd':*) & !('d' <-> 'e') & !'f'"
+            "'a' & ('b' | 'cd*') & !('d' <-> 'e') & !'f'"
         ),
         ("report -draft*", #"("report") NOT ("draft" *)"#, "'report' & !'draft':*"),
         ("NEAR(a b) NOT c AND d", #""near" AND "a" AND "b" AND "not" AND "c" AND "and" AND "d""#,

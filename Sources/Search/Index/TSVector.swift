@@ -1,7 +1,7 @@
 /// An entry's text as a PostgreSQL `tsvector` literal, to bind and cast with `::tsvector`: the words as the query
 /// parser splits them, case- and diacritic-folded (as SQLite's tokenizer compares them), title words weighted `A`
 /// and body words `B`, positions counted through the title and on into the body (as `title || body` numbers them),
-/// and the ``CommonWordPairs`` tokens at their first word's position.
+/// the ``CommonWordPairs`` tokens at their first word's position, and prefix lexemes (see ``prefixLengths``).
 ///
 /// Built here rather than with `to_tsvector` so that the vector can hold the pair tokens (PostgreSQL's parser
 /// splits `_of_the`), which make a phrase with a common word one short posting list instead of two of the longest,
@@ -17,6 +17,14 @@ struct TSVector: Sendable, Equatable {
     /// PostgreSQL refuses a vector whose lexemes and positions take more than 1 MiB - 1 bytes (see ``Builder/size``);
     /// a few bytes are left for the bucket lexeme that ``PostgresSearchIndex`` appends.
     static let maxSize = 1_048_575 - 64
+    /// Every word of at least 2, 3 or 4 characters also gives the lexeme `<its first n characters>*`, which a
+    /// ``TSQuery`` prefix of that length looks up exactly. A prefix query (`mus:*`) is otherwise a partial match,
+    /// which scans every lexeme with the prefix, and the bucket-by-bucket search would repeat that scan per bucket
+    /// (measured on 100k documents: 22–30 ms for a three-letter prefix's candidates). No word contains `*`.
+    static let prefixLengths = 2...4
+    /// A prefix lexeme keeps its first positions only: enough for `ts_rank`, whose weight for each further
+    /// position falls with its square, and for the title's weight to count.
+    static let prefixPositions = 4
 
     let literal: String
 
@@ -44,13 +52,20 @@ struct TSVector: Sendable, Equatable {
             for (index, word) in folded.enumerated() { add(word, at: position + index + 1, weight: weight) }
             // A pair token sits where its first word does.
             for (index, token) in CommonWordPairs.tokens(inFolded: folded) { add(token, at: position + index + 1, weight: weight) }
+            for (index, word) in folded.enumerated() {
+                var prefix = Substring(word.prefix(TSVector.prefixLengths.lowerBound - 1))
+                for character in word.dropFirst(prefix.count).prefix(TSVector.prefixLengths.count) {
+                    prefix.append(character)
+                    add(String(prefix) + "*", at: position + index + 1, weight: weight, limit: TSVector.prefixPositions)
+                }
+            }
             position += folded.count
         }
 
-        private mutating func add(_ lexeme: String, at position: Int, weight: Character) {
+        private mutating func add(_ lexeme: String, at position: Int, weight: Character, limit: Int = TSVector.maxPositions) {
             let position = min(position, TSVector.maxPosition)
             if var entry = lexemes[lexeme] {
-                guard entry.count < TSVector.maxPositions, entry.last < position, size + 2 <= TSVector.maxSize else { return }
+                guard entry.count < limit, entry.last < position, size + 2 <= TSVector.maxSize else { return }
                 size += 2
                 entry.text += "," + String(position) + String(weight)
                 entry.count += 1

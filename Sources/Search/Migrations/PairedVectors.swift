@@ -14,6 +14,11 @@ struct PairedVectors: Migration {
         // bucket: at the default 4 MB limit, a list left by the last writes doubled a common word's search (measured:
         // p50 14 → 27 ms with 248 pending pages). Writers merge it into the index once it passes 128 kB.
         try await db.raw("ALTER INDEX search_entries_tsv_idx SET (gin_pending_list_limit = 128)").run()
+        try await Self.rebuildVectors(on: db)
+    }
+
+    /// Builds every entry's vector again from its text, in batches by row id.
+    static func rebuildVectors(on db: any SQLDatabase) async throws {
         var after: Int64 = 0
         while true {
             let rows = try await db.raw("""

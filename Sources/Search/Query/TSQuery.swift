@@ -4,7 +4,7 @@
 ///
 /// Every lexeme is single-quoted (`'` and `\` inside are doubled), so no word can be read as an operator or a
 /// weight/prefix label:
-/// - word `'w'`, prefix `'w':*`, phrase `('a' <-> 'b' <-> 'c')`; a phrase with common words goes through its
+/// - word `'w'`, prefix `'w':*` (or the prefix lexeme `'w*'`, see ``TSVector/prefixLengths``), phrase `('a' <-> 'b' <-> 'c')`; a phrase with common words goes through its
 ///   ``CommonWordPairs`` tokens: `'_of_the'` for two words, `('_end_of' & ('end' <-> 'of' <-> 'term'))` for more;
 /// - an OR group `('a' | 'b':*)`, groups and exclusions joined with `&`;
 /// - an exclusion `!'x'` or `!('a' <-> 'b')` (tsquery's `!` is unary, so no positive/negative split is needed).
@@ -26,7 +26,9 @@ public struct TSQuery: Sendable, Hashable {
     private static func operand(_ term: SearchQuery.Term) -> String {
         switch term.kind {
         case .word(let word): return quoted(TSVector.lexeme(word))
-        case .prefix(let stem): return quoted(TSVector.lexeme(stem)) + ":*"
+        case .prefix(let stem):
+            let folded = TSVector.lexeme(stem)
+            return TSVector.prefixLengths.contains(folded.count) ? quoted(folded + "*") : quoted(folded) + ":*"
         case .phrase(let words):
             let folded = words.map(TSVector.lexeme)
             let phrase = "(" + folded.map(quoted).joined(separator: " <-> ") + ")"

@@ -1,0 +1,13 @@
+import AcmeDatabase
+import SQLKit
+
+/// PostgreSQL: every entry's vector is built again, now with ``TSVector``'s prefix lexemes, which ``TSQuery`` looks
+/// prefixes of 2–4 characters up by.
+struct PrefixVectors: Migration {
+    let name = "PrefixVectors"
+
+    func prepare(on db: any SQLDatabase) async throws {
+        guard db.isPostgres else { return }
+        try await PairedVectors.rebuildVectors(on: db)
+    }
+}
