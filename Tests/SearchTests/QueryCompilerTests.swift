@@ -13,7 +13,7 @@ import Testing
         (
             #"a b OR cd* -"d e" -f"#,
             #"("a" AND ("b" OR "cd" *)) NOT ("d e" OR "f")"#,
-            "'a' & ('b' | 'cd*') & !('d' <-> 'e') & !'f'"
+            "'a' & ('b' | 'cd':*) & !('d' <-> 'e') & !'f'"
         ),
         ("report -draft*", #"("report") NOT ("draft" *)"#, "'report' & !'draft':*"),
         ("NEAR(a b) NOT c AND d", #""near" AND "a" AND "b" AND "not" AND "c" AND "and" AND "d""#,

@@ -68,7 +68,8 @@ public struct PostgresSearchIndex: SearchIndex {
     }
 
     public func search(_ query: IndexQuery) async throws -> IndexResult {
-        let tsquery: SQLQueryString = "\(bind: TSQuery(query.request.query).expression)::tsquery"
+        let compiled = TSQuery(query.request.query)
+        let tsquery: SQLQueryString = "\(bind: compiled.expression)::tsquery"
         let search = IndexSearch(
             candidates: .newest { filter, limit in
                 // `OFFSET 0` keeps each bucket's subquery a subquery, run per bucket as the outer LIMIT asks for more.
@@ -76,7 +77,7 @@ public struct PostgresSearchIndex: SearchIndex {
                     + "CROSS JOIN LATERAL (SELECT e.rid, e.ctid AS tid FROM search_entries e WHERE e.tsv @@ (" + tsquery
                     + " && ('''#' || b.n || '''')::tsquery) AND " + filter + " ORDER BY e.rid DESC OFFSET 0) x LIMIT \(literal: limit)"
             },
-            score: "ts_rank('\(unsafeRaw: Self.weights)', e.tsv, " + tsquery + ")::float8")
+            score: "ts_rank('\(unsafeRaw: Self.weights)', e.tsv, \(bind: compiled.rankExpression)::tsquery)::float8")
         return try await database.read { db in try await search.run(query, on: db) }
     }
 

@@ -17,14 +17,14 @@ struct TSVector: Sendable, Equatable {
     /// PostgreSQL refuses a vector whose lexemes and positions take more than 1 MiB - 1 bytes (see ``Builder/size``);
     /// a few bytes are left for the bucket lexeme that ``PostgresSearchIndex`` appends.
     static let maxSize = 1_048_575 - 64
-    /// Every word of at least 2, 3 or 4 characters also gives the lexeme `<its first n characters>*`, which a
-    /// ``TSQuery`` prefix of that length looks up exactly. A prefix query (`mus:*`) is otherwise a partial match,
-    /// which scans every lexeme with the prefix, and the bucket-by-bucket search would repeat that scan per bucket
-    /// (measured on 100k documents: 22–30 ms for a three-letter prefix's candidates). No word contains `*`.
-    static let prefixLengths = 2...4
-    /// A prefix lexeme keeps its first positions only: enough for `ts_rank`, whose weight for each further
-    /// position falls with its square, and for the title's weight to count.
-    static let prefixPositions = 4
+    /// Every word of at least 3 or 4 characters also gives the lexeme `<its first 3 or 4 characters>*`, without
+    /// positions, which a ``TSQuery`` prefix of that length looks up exactly. A prefix query (`mus:*`) is otherwise
+    /// a partial match, which scans every lexeme with the prefix, and the bucket-by-bucket search would repeat that
+    /// scan per bucket (measured on 100k documents: 22–30 ms for a three-letter prefix's candidates). Ranking still
+    /// matches the prefix against the words (``TSQuery/rankExpression``), so these lexemes need no positions, which
+    /// keeps the vectors that every ranking reads smaller (with positions, prefixes of 2–4 characters made them
+    /// twice as large). No word contains `*`.
+    static let prefixLengths = 3...4
 
     let literal: String
 
@@ -42,6 +42,9 @@ struct TSVector: Sendable, Equatable {
         /// Each lexeme's positions as literal text (`3A,17A`), with how many and the last one.
         var lexemes: [String: (text: String, count: Int, last: Int)] = [:]
         var order: [String] = []
+        /// Prefix lexemes, in order, without positions.
+        var prefixes: [String] = []
+        var prefixSet: Set<String> = []
         /// What PostgreSQL counts against ``maxSize``: each lexeme's bytes rounded up to an even number, then
         /// 2 bytes for its count of positions and 2 per position.
         var size = 0
@@ -52,20 +55,20 @@ struct TSVector: Sendable, Equatable {
             for (index, word) in folded.enumerated() { add(word, at: position + index + 1, weight: weight) }
             // A pair token sits where its first word does.
             for (index, token) in CommonWordPairs.tokens(inFolded: folded) { add(token, at: position + index + 1, weight: weight) }
-            for (index, word) in folded.enumerated() {
+            for word in folded {
                 var prefix = Substring(word.prefix(TSVector.prefixLengths.lowerBound - 1))
                 for character in word.dropFirst(prefix.count).prefix(TSVector.prefixLengths.count) {
                     prefix.append(character)
-                    add(String(prefix) + "*", at: position + index + 1, weight: weight, limit: TSVector.prefixPositions)
+                    addPrefix(String(prefix) + "*")
                 }
             }
             position += folded.count
         }
 
-        private mutating func add(_ lexeme: String, at position: Int, weight: Character, limit: Int = TSVector.maxPositions) {
+        private mutating func add(_ lexeme: String, at position: Int, weight: Character) {
             let position = min(position, TSVector.maxPosition)
             if var entry = lexemes[lexeme] {
-                guard entry.count < limit, entry.last < position, size + 2 <= TSVector.maxSize else { return }
+                guard entry.count < TSVector.maxPositions, entry.last < position, size + 2 <= TSVector.maxSize else { return }
                 size += 2
                 entry.text += "," + String(position) + String(weight)
                 entry.count += 1
@@ -81,8 +84,16 @@ struct TSVector: Sendable, Equatable {
             order.append(lexeme)
         }
 
+        private mutating func addPrefix(_ lexeme: String) {
+            let cost = (lexeme.utf8.count + 1) / 2 * 2
+            guard !prefixSet.contains(lexeme), size + cost <= TSVector.maxSize else { return }
+            size += cost
+            prefixSet.insert(lexeme)
+            prefixes.append(lexeme)
+        }
+
         var literal: String {
-            order.map { TSQuery.quoted($0) + ":" + lexemes[$0]!.text }.joined(separator: " ")
+            (order.map { TSQuery.quoted($0) + ":" + lexemes[$0]!.text } + prefixes.map(TSQuery.quoted)).joined(separator: " ")
         }
     }
 }

@@ -2,7 +2,7 @@ import AcmeDatabase
 import SQLKit
 
 /// PostgreSQL: every entry's vector is built again, now with ``TSVector``'s prefix lexemes, which ``TSQuery`` looks
-/// prefixes of 2–4 characters up by.
+/// prefixes of 3 and 4 characters up by.
 struct PrefixVectors: Migration {
     let name = "PrefixVectors"
 

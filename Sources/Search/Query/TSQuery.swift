@@ -11,24 +11,33 @@
 ///
 /// Phrases and OR groups are parenthesized, so the text never depends on precedence (`!` > `<->` > `&` > `|`).
 public struct TSQuery: Sendable, Hashable {
+    /// What a vector must match.
     public let expression: String
+    /// What `ts_rank` weighs: the same, but prefixes as partial matches of the words, which carry positions (the
+    /// prefix lexemes that ``expression`` looks up have none).
+    public let rankExpression: String
 
     public init(_ query: SearchQuery) {
+        expression = Self.expression(query, prefixLexemes: true)
+        rankExpression = Self.expression(query, prefixLexemes: false)
+    }
+
+    private static func expression(_ query: SearchQuery, prefixLexemes: Bool) -> String {
         let positive = query.positiveGroups.map { group in
-            let alternatives = group.terms.map(Self.operand)
+            let alternatives = group.terms.map { operand($0, prefixLexemes: prefixLexemes) }
             return alternatives.count == 1
                 ? alternatives[0] : "(" + alternatives.joined(separator: " | ") + ")"
         }
-        let excluded = query.excludedTerms.map { "!" + Self.operand($0) }
-        expression = (positive + excluded).joined(separator: " & ")
+        let excluded = query.excludedTerms.map { "!" + operand($0, prefixLexemes: prefixLexemes) }
+        return (positive + excluded).joined(separator: " & ")
     }
 
-    private static func operand(_ term: SearchQuery.Term) -> String {
+    private static func operand(_ term: SearchQuery.Term, prefixLexemes: Bool) -> String {
         switch term.kind {
         case .word(let word): return quoted(TSVector.lexeme(word))
         case .prefix(let stem):
             let folded = TSVector.lexeme(stem)
-            return TSVector.prefixLengths.contains(folded.count) ? quoted(folded + "*") : quoted(folded) + ":*"
+            return prefixLexemes && TSVector.prefixLengths.contains(folded.count) ? quoted(folded + "*") : quoted(folded) + ":*"
         case .phrase(let words):
             let folded = words.map(TSVector.lexeme)
             let phrase = "(" + folded.map(quoted).joined(separator: " <-> ") + ")"
