@@ -12,10 +12,20 @@ import Testing
     @Test func prefixLexemesComeOnceWithoutPositions() throws {
         #expect(
             TSVector(title: "Music", body: "musical museum muse mu").literal
-                == "'music':1A 'musical':2B 'museum':3B 'muse':4B 'mu':5B 'mus*' 'musi*' 'muse*'")
+                == "'music':1A 'musical':2B 'museum':3B 'muse':4B 'mu':5B 'mus*' 'musi*' '~Tc4' '~h4A' '~PJN' 'muse*'")
         let query = TSQuery(try SearchQuery.parse("MUSÉ* mu* music*"))
         #expect(query.expression == "'muse*' & 'mu':* & 'music':*")
         #expect(query.rankExpression == "'muse':* & 'mu':* & 'music':*")
+    }
+
+    @Test func phrasesOfUncommonWordsAreNarrowedByTheirPairHashes() throws {
+        // Within the title and within the body; "end of" is paired by its common word instead.
+        #expect(TSVector(title: "Property", body: "project end of").literal.contains("'~.RV'") == false)
+        #expect(TSVector(title: "Property project", body: "").literal.contains("'~JdA'"))
+        #expect(!TSVector(title: "Property", body: "project").literal.contains("'~JdA'"))
+        let query = TSQuery(try SearchQuery.parse(#""Property PROJECT""#))
+        #expect(query.expression == "('~JdA' & ('property' <-> 'project'))")
+        #expect(query.rankExpression == "('property' <-> 'project')")
     }
 
     @Test func foldsCaseAndDiacriticsLikeTheQuery() throws {
@@ -26,11 +36,11 @@ import Testing
     @Test func keepsPostgreSQLsLimits() {
         let long = String(repeating: "x", count: TSVector.maxLexemeBytes + 1)
         // A word too long for a lexeme still has its prefixes.
-        #expect(TSVector(title: "", body: "a \(long) b").literal == "'a':1B 'b':3B 'xxx*' 'xxxx*'")
+        #expect(TSVector(title: "", body: "a \(long) b").literal == "'a':1B 'b':3B '~DGu' 'xxx*' 'xxxx*'")
 
         let repeated = TSVector(title: "", body: Array(repeating: "w", count: TSVector.maxPositions + 10).joined(separator: " "))
         #expect(repeated.literal.split(separator: ",").count == TSVector.maxPositions)
-        #expect(repeated.literal.hasSuffix(",\(TSVector.maxPositions)B"))
+        #expect(repeated.literal.hasSuffix(",\(TSVector.maxPositions)B '\(TSVector.pairHash("w", "w"))'"))
 
         // Past the last position every further word sits at it, once.
         let far = TSVector(title: "", body: Array(repeating: "filler", count: TSVector.maxPosition).joined(separator: " ") + " x y")

@@ -44,10 +44,11 @@ public struct PostgresSearchIndex: SearchIndex {
             let keys = texts.map(\.key)
             try await PostgresSearchIndex.storeVectors(keys: keys, texts: texts.map { ($0.title, $0.body) }, bucketRows: bucketRows, on: db)
             // Every indexed word, for the typo-tolerant retry (never pruned: a stale word only costs a retry that finds
-            // nothing). Pair tokens start with `_`, buckets with `#` and prefixes end with `*`, as no query word does.
+            // nothing). Pair tokens start with `_`, pair hashes with `~`, buckets with `#` and prefixes end with `*`, as
+            // no query word does.
             try await db.raw("""
                 INSERT INTO search_terms (term) SELECT DISTINCT w FROM search_entries, unnest(tsvector_to_array(tsv)) AS w
-                WHERE entry_key = ANY(\(bind: keys)::text[]) AND length(w) BETWEEN 3 AND 32 AND left(w, 1) NOT IN ('_', '#')
+                WHERE entry_key = ANY(\(bind: keys)::text[]) AND length(w) BETWEEN 3 AND 32 AND left(w, 1) NOT IN ('_', '#', '~')
                     AND right(w, 1) <> '*'
                 ON CONFLICT DO NOTHING
                 """).run()

@@ -1,8 +1,8 @@
 import AcmeDatabase
 import SQLKit
 
-/// PostgreSQL: every entry's vector is built again, now with ``TSVector``'s prefix lexemes, which ``TSQuery`` looks
-/// prefixes of 3 and 4 characters up by.
+/// PostgreSQL: every entry's vector is built again, now with ``TSVector``'s prefix lexemes and pair hashes, which
+/// ``TSQuery`` looks prefixes of 3 and 4 characters and phrases up by.
 struct PrefixVectors: Migration {
     let name = "PrefixVectors"
 
