@@ -34,14 +34,20 @@ struct TSVector: Sendable, Equatable {
     /// recheck is needed only for entries with the pair, and a few whose other pairs share its hash. Pairs stay within
     /// the title or the body, as FTS5's phrases stay within a column. Part of the index format.
     static func pairHash(_ first: String, _ second: String) -> String {
+        // FNV-1a (32 bits) of "first second".
         var hash: UInt32 = 2_166_136_261
-        for byte in first.utf8 + [0x20] + second.utf8 {
+        func add(_ byte: UInt8) {
             hash ^= UInt32(byte)
             hash &*= 16_777_619
         }
-        let digits = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-.")
-        return "~" + String([digits[Int(hash & 63)], digits[Int(hash >> 6 & 63)], digits[Int(hash >> 12 & 63)]])
+        first.utf8.forEach(add)
+        add(0x20)
+        second.utf8.forEach(add)
+        let digit = { (shift: UInt32) in pairHashDigits[Int(hash >> shift & 63)] }
+        return String(decoding: [0x7E, digit(0), digit(6), digit(12)], as: UTF8.self)
     }
+
+    private static let pairHashDigits = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-.".utf8)
 
     let literal: String
 
