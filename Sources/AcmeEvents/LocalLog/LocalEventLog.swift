@@ -33,7 +33,7 @@ public final class LocalEventLog: EventBus {
     }
 
     public func partition(for key: String) -> Int {
-        Int(PartitionHash.fnv1a(key) % UInt32(partitionCount))
+        Int(FNV1a.hash(key) % UInt32(partitionCount))
     }
 
     public func publish(_ events: [OutgoingEvent]) async throws {

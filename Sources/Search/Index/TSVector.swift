@@ -1,3 +1,5 @@
+import AcmeCore
+
 /// An entry's text as a PostgreSQL `tsvector` literal, to bind and cast with `::tsvector`: the words as the query
 /// parser splits them, case- and diacritic-folded (as SQLite's tokenizer compares them), title words weighted `A`
 /// and body words `B`, positions counted through the title and on into the body (as `title || body` numbers them),
@@ -34,15 +36,11 @@ struct TSVector: Sendable, Equatable {
     /// recheck is needed only for entries with the pair, and a few whose other pairs share its hash. Pairs stay within
     /// the title or the body, as FTS5's phrases stay within a column. Part of the index format.
     static func pairHash(_ first: String, _ second: String) -> String {
-        // FNV-1a (32 bits) of "first second".
-        var hash: UInt32 = 2_166_136_261
-        func add(_ byte: UInt8) {
-            hash ^= UInt32(byte)
-            hash &*= 16_777_619
-        }
-        first.utf8.forEach(add)
-        add(0x20)
-        second.utf8.forEach(add)
+        var hasher = FNV1a()  // of "first second"
+        hasher.add(first)
+        hasher.add(0x20)
+        hasher.add(second)
+        let hash = hasher.value
         let digit = { (shift: UInt32) in pairHashDigits[Int(hash >> shift & 63)] }
         return String(decoding: [0x7E, digit(0), digit(6), digit(12)], as: UTF8.self)
     }
