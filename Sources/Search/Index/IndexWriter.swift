@@ -30,6 +30,10 @@ struct IndexWriter: Sendable {
     /// Called after entries' text is written, so the engine indexes it (once per run of documents).
     typealias TextHook = @Sendable (_ texts: [Text], _ db: any SQLDatabase) async throws -> Void
 
+    /// PostgreSQL: entries per bucket. Each entry's `tsvector` (see ``PostgresSearchIndex``) and `tags` are then
+    /// written with its row, in the statement that inserts or updates it: a second UPDATE of the row would be a new
+    /// row version whose every GIN entry is inserted again (measured: half of the indexing statements' time).
+    var bucketRows: Int?
     let didWriteText: TextHook
 
     /// Applies `changes` in order. A run of consecutive document changes, the bulk of any batch, is written with
@@ -106,21 +110,12 @@ struct IndexWriter: Sendable {
             let key = EntryKey.document(state.id)
             return Entry(
                 key: key, kind: .document, id: state.id, orgId: state.orgId, projectId: state.projectId, title: state.title,
-                body: state.body, author: state.author ?? existing[key]?.author, updatedAt: state.updatedAt, version: state.version, live: true)
+                body: state.body, author: state.author ?? existing[key]?.author, updatedAt: state.updatedAt, version: state.version, live: true,
+                tags: Set(state.tags).sorted())
         }
-        let tags = fresh.flatMap { state in Set(state.tags).sorted().map { (EntryKey.document(state.id), $0) } }
         try await index(try await write(entries, existing: Set(existing.keys), on: db), on: db)
-        let freshKeys = fresh.map { EntryKey.document($0.id) }
-        try await db.delete(from: "search_tags").where("entry_key", .in, freshKeys).run()
-        try await insertTags(tags, on: db)
-        if db.isPostgres {
-            // The entries' own copy, for the tag facet (see ``IndexSearch/Candidates/newest(_:)``).
-            try await db.raw("""
-                UPDATE search_entries e SET tags = COALESCE(
-                    (SELECT array_agg(t.tag ORDER BY t.tag) FROM search_tags t WHERE t.entry_key = e.entry_key), '{}')
-                WHERE e.entry_key = ANY(\(bind: freshKeys)::text[])
-                """).run()
-        }
+        try await db.delete(from: "search_tags").where("entry_key", .in, entries.map(\.key)).run()
+        try await insertTags(entries.flatMap { entry in entry.tags.map { (entry.key, $0) } }, on: db)
     }
 
     /// On SQLite one row per statement: it runs a multi-row insert under a statement savepoint, and FTS5 writes its
@@ -196,13 +191,16 @@ struct IndexWriter: Sendable {
         guard try await claimUser(id, version: version, live: true, on: db) else { return }
         let (title, body) = (Self.indexable(name), Self.indexable(email))
         try await db.update("search_users").set("name", to: title).set("email", to: body).where("user_id", .equal, id).run()
-        let entries = try await db.select().columns("entry_key", "rid").from("search_entries")
+        // The user's entry in each of their orgs keeps its own version (its membership's).
+        let entries = try await db.select().columns("entry_key", "org_id", "version", "live").from("search_entries")
             .where("kind", .equal, SearchKind.user.rawValue).where("id", .equal, id).all()
-            .map { (key: try $0.string("entry_key"), rid: try $0.decode(column: "rid", as: Int64.self)) }
-        for entry in entries {
-            try await db.update("search_entries").set("updated_at", to: at.millis).where("rid", .equal, entry.rid).run()
-        }
-        try await index(entries.map { Text(key: $0.key, rid: $0.rid, title: title, body: body, replaced: true) }, on: db)
+            .map { row in
+                Entry(
+                    key: try row.string("entry_key"), kind: .user, id: id, orgId: try row.string("org_id"), projectId: nil, title: title,
+                    body: body, author: nil, updatedAt: at, version: try row.decode(column: "version", as: Int64.self),
+                    live: try row.decode(column: "live", as: Int.self) != 0)
+            }
+        try await index(try await write(entries, existing: Set(entries.map(\.key)), on: db), on: db)
     }
 
     private func claimUser(_ id: String, version: Int64, live: Bool, on db: any SQLDatabase) async throws -> Bool {
@@ -253,6 +251,7 @@ struct IndexWriter: Sendable {
         var updatedAt: Date
         var version: Int64
         var live: Bool
+        var tags: [String] = []
     }
 
     private func entry(_ key: String, on db: any SQLDatabase) async throws -> (version: Int64, author: String?)? {
@@ -292,18 +291,24 @@ struct IndexWriter: Sendable {
         }
         var rids: [String: Int64] = [:]
         if db.isPostgres {
+            let bucketRows = bucketRows ?? PostgresSearchIndex.defaultBucketRows
             let updated = entries.filter { existing.contains($0.key) }
             let inserted = entries.filter { !existing.contains($0.key) }
-            // Empty strings stand for NULL in the arrays (no id is empty).
+            // Empty strings stand for NULL in the arrays (no id is empty); tags are joined by U+001F, which no tag
+            // contains (see `Tags`). The vector gets its bucket from the row id (for new rows taken from the sequence).
+            func vectors(_ entries: [Entry]) -> [String] { entries.map { TSVector(title: $0.title, body: $0.body).literal } }
+            func tags(_ entries: [Entry]) -> [String] { entries.map { $0.tags.joined(separator: "\u{1F}") } }
             if !updated.isEmpty {
                 let rows = try await db.raw("""
                     UPDATE search_entries e SET org_id = x.org_id, project_id = NULLIF(x.project_id, ''), author = NULLIF(x.author, ''),
-                        updated_at = x.updated_at, version = x.version, live = x.live
+                        updated_at = x.updated_at, version = x.version, live = x.live,
+                        tsv = x.tsv::tsvector || array_to_tsvector(ARRAY['#' || (e.rid / \(literal: bucketRows))]),
+                        tags = string_to_array(x.tags, chr(31))
                     FROM unnest(\(bind: updated.map(\.key))::text[], \(bind: updated.map(\.orgId))::text[],
                         \(bind: updated.map { $0.projectId ?? "" })::text[], \(bind: updated.map { $0.author ?? "" })::text[],
                         \(bind: updated.map { $0.updatedAt.millis })::bigint[], \(bind: updated.map(\.version))::bigint[],
-                        \(bind: updated.map { $0.live ? 1 : 0 })::int[])
-                        AS x(entry_key, org_id, project_id, author, updated_at, version, live)
+                        \(bind: updated.map { $0.live ? 1 : 0 })::int[], \(bind: vectors(updated))::text[], \(bind: tags(updated))::text[])
+                        AS x(entry_key, org_id, project_id, author, updated_at, version, live, tsv, tags)
                     WHERE e.entry_key = x.entry_key
                     RETURNING e.entry_key, e.rid
                     """).all()
@@ -311,14 +316,16 @@ struct IndexWriter: Sendable {
             }
             if !inserted.isEmpty {
                 let rows = try await db.raw("""
-                    INSERT INTO search_entries (entry_key, kind, id, org_id, project_id, author, updated_at, version, live)
-                    SELECT entry_key, kind, id, org_id, NULLIF(project_id, ''), NULLIF(author, ''), updated_at, version, live
-                    FROM unnest(\(bind: inserted.map(\.key))::text[], \(bind: inserted.map(\.kind.rawValue))::text[],
+                    INSERT INTO search_entries (rid, entry_key, kind, id, org_id, project_id, author, updated_at, version, live, tsv, tags)
+                    SELECT rid, entry_key, kind, id, org_id, NULLIF(project_id, ''), NULLIF(author, ''), updated_at, version, live,
+                        tsv::tsvector || array_to_tsvector(ARRAY['#' || (rid / \(literal: bucketRows))]), string_to_array(tags, chr(31))
+                    FROM (SELECT nextval('search_entries_rid_seq') AS rid, x.* FROM unnest(
+                        \(bind: inserted.map(\.key))::text[], \(bind: inserted.map(\.kind.rawValue))::text[],
                         \(bind: inserted.map(\.id))::text[], \(bind: inserted.map(\.orgId))::text[],
                         \(bind: inserted.map { $0.projectId ?? "" })::text[], \(bind: inserted.map { $0.author ?? "" })::text[],
                         \(bind: inserted.map { $0.updatedAt.millis })::bigint[], \(bind: inserted.map(\.version))::bigint[],
-                        \(bind: inserted.map { $0.live ? 1 : 0 })::int[])
-                        AS x(entry_key, kind, id, org_id, project_id, author, updated_at, version, live)
+                        \(bind: inserted.map { $0.live ? 1 : 0 })::int[], \(bind: vectors(inserted))::text[], \(bind: tags(inserted))::text[])
+                        AS x(entry_key, kind, id, org_id, project_id, author, updated_at, version, live, tsv, tags)) y
                     RETURNING entry_key, rid
                     """).all()
                 for row in rows { rids[try row.string("entry_key")] = try row.decode(column: "rid", as: Int64.self) }

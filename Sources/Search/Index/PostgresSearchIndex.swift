@@ -39,10 +39,9 @@ public struct PostgresSearchIndex: SearchIndex {
     public init(database: any Database, bucketRows: Int = PostgresSearchIndex.defaultBucketRows) {
         self.database = database
         self.bucketRows = bucketRows
-        writer = IndexWriter { texts, db in
+        writer = IndexWriter(bucketRows: bucketRows) { texts, db in
             guard !texts.isEmpty else { return }
             let keys = texts.map(\.key)
-            try await PostgresSearchIndex.storeVectors(keys: keys, texts: texts.map { ($0.title, $0.body) }, bucketRows: bucketRows, on: db)
             // Every indexed word, for the typo-tolerant retry (never pruned: a stale word only costs a retry that finds
             // nothing). Pair tokens start with `_`, pair hashes with `~`, buckets with `#` and prefixes end with `*`, as
             // no query word does.
