@@ -19,9 +19,18 @@ public final class SQLTemplate: Sendable {
         var rows: Int
     }
 
+    /// A template's text for one dialect and row count.
+    struct Text: Sendable {
+        /// The text around the placeholders.
+        var segments: [String]
+        /// The text with each placeholder written `?` (SQLite's anonymous parameters, numbered in order), so the
+        /// embedded database runs a template without serializing it.
+        var anonymous: String
+    }
+
     private let build: @Sendable (any SQLDatabase, Int) -> any SQLExpression
     private let deferrable: Bool
-    private let texts = Mutex<[Key: [String]]>([:])
+    private let texts = Mutex<[Key: Text]>([:])
 
     /// A value's place in a template.
     public static let placeholder = SQLBind(0)
@@ -46,13 +55,14 @@ public final class SQLTemplate: Sendable {
     /// The statement for `db` with `binds` in the placeholders' order.
     func query(_ db: any SQLDatabase, rows: Int = 1, _ binds: [any Encodable & Sendable], deferrable: Bool = false) -> Statement {
         let key = Key(dialect: db.dialect.name, rows: rows)
-        let segments = texts.withLock { $0[key] } ?? {
+        let text = texts.withLock { $0[key] } ?? {
             let segments = Statement.segments(of: build(db, rows), in: db)
-            texts.withLock { $0[key] = segments }
-            return segments
+            let text = Text(segments: segments, anonymous: segments.joined(separator: "?"))
+            texts.withLock { $0[key] = text }
+            return text
         }()
-        precondition(binds.count == segments.count - 1, "\(binds.count) values for a statement with \(segments.count - 1) placeholders")
-        return Statement(segments: segments, binds: binds, deferrable: deferrable)
+        precondition(binds.count == text.segments.count - 1, "\(binds.count) values for a statement with \(text.segments.count - 1) placeholders")
+        return Statement(text: text, binds: binds, deferrable: deferrable)
     }
 
     public func run(_ db: any SQLDatabase, rows: Int = 1, _ binds: [any Encodable & Sendable]) async throws {
@@ -73,14 +83,14 @@ public final class SQLTemplate: Sendable {
     /// lets the serializer number the placeholders, so statements can also be written one after another
     /// into a larger statement.
     struct Statement: SQLExpression {
-        let segments: [String]
+        let text: Text
         let binds: [any Encodable & Sendable]
         /// Run by a deferrable template: a PostgreSQL transaction may send it later, with others.
         let deferrable: Bool
 
         func serialize(to serializer: inout SQLSerializer) {
-            serializer.write(segments[0])
-            for (bind, segment) in zip(binds, segments.dropFirst()) {
+            serializer.write(text.segments[0])
+            for (bind, segment) in zip(binds, text.segments.dropFirst()) {
                 serializer.write(bind: bind)
                 serializer.write(segment)
             }

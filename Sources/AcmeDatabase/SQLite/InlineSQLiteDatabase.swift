@@ -32,9 +32,23 @@ struct InlineSQLiteDatabase: SQLDatabase {
     private static let encoder = SQLiteDataEncoder()
 
     private func run(_ query: any SQLExpression, _ onRow: (any SQLRow) -> ()) throws {
-        let (sql, binds) = serialize(query)
-        let values = try binds.map { try Self.encoder.encode($0) }
+        // Templates, the statements of hot paths, are already text.
+        let (sql, binds) = (query as? SQLTemplate.Statement).map { ($0.text.anonymous, $0.binds) } ?? serialize(query)
+        let values = try binds.map(Self.value)
         logger.trace("query", metadata: ["sql": "\(sql)"])
         try connection.execute(sql, values) { onRow($0) }
+    }
+
+    /// The common types directly, as `SQLiteDataConvertible` converts them (a cast to a concrete type costs less than
+    /// the encoder's cast to that protocol); anything else, and nil, through the encoder.
+    private static func value(_ bind: any Encodable & Sendable) throws -> SQLiteData {
+        switch bind {
+        case let value as String: .text(value)
+        case let value as Int64: .integer(Int(value))
+        case let value as Int: .integer(value)
+        case let value as Bool: .integer(value ? 1 : 0)
+        case let value as Double: .float(value)
+        default: try encoder.encode(bind)
+        }
     }
 }
