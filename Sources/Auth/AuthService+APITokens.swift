@@ -12,7 +12,7 @@ extension AuthService {
         public var name: String
         public var scopes: [String]
         public var expiresInDays: Int?
-        public enum CodingKeys: String, CodingKey, CaseIterable { case name, scopes, expiresInDays }
+        public enum CodingKeys: String, CodingKey { case name, scopes, expiresInDays }
     }
 
     static let tokenPrefix = "acme_pat_"

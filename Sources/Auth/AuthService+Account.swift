@@ -6,12 +6,12 @@ extension AuthService {
     public struct PasswordChange: StrictDecodable, Sendable {
         public var currentPassword: String
         public var newPassword: String
-        public enum CodingKeys: String, CodingKey, CaseIterable { case currentPassword, newPassword }
+        public enum CodingKeys: String, CodingKey { case currentPassword, newPassword }
     }
 
     public struct AccountDeletion: StrictDecodable, Sendable {
         public var password: String
-        public enum CodingKeys: String, CodingKey, CaseIterable { case password }
+        public enum CodingKeys: String, CodingKey { case password }
     }
 
     /// Changes the password and signs out every other session.

@@ -13,19 +13,19 @@ extension AuthService {
         public var email: String
         public var password: String
         public var name: String
-        public enum CodingKeys: String, CodingKey, CaseIterable { case email, password, name }
+        public enum CodingKeys: String, CodingKey { case email, password, name }
     }
 
     public struct LoginRequest: StrictDecodable, Sendable {
         public var email: String
         public var password: String
-        public enum CodingKeys: String, CodingKey, CaseIterable { case email, password }
+        public enum CodingKeys: String, CodingKey { case email, password }
     }
 
     public struct MFAVerifyRequest: StrictDecodable, Sendable {
         public var mfaToken: String
         public var code: String
-        public enum CodingKeys: String, CodingKey, CaseIterable { case mfaToken, code }
+        public enum CodingKeys: String, CodingKey { case mfaToken, code }
     }
 
     /// Creates the account and its first session. The account (with its `user.created` event) is the

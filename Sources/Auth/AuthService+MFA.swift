@@ -4,7 +4,7 @@ import AcmeEvents
 extension AuthService {
     public struct CodeRequest: StrictDecodable, Sendable {
         public var code: String
-        public enum CodingKeys: String, CodingKey, CaseIterable { case code }
+        public enum CodingKeys: String, CodingKey { case code }
     }
 
     /// Starts TOTP enrolment: a new secret that becomes active once a code from it is confirmed.

@@ -47,7 +47,7 @@ extension AuthService {
 
     public struct RefreshRequest: StrictDecodable, Sendable {
         public var refreshToken: String
-        public enum CodingKeys: String, CodingKey, CaseIterable { case refreshToken }
+        public enum CodingKeys: String, CodingKey { case refreshToken }
     }
 
     /// Rotates the refresh token. Presenting a token that was already rotated means it was copied:

@@ -13,7 +13,7 @@ extension DocumentService {
     /// The body of a comment creation or edit.
     public struct CommentInput: StrictDecodable, Sendable {
         public var body: String
-        public enum CodingKeys: String, CodingKey, CaseIterable { case body }
+        public enum CodingKeys: String, CodingKey { case body }
     }
 
     static let maxCommentLength = 10_000

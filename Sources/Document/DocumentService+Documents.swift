@@ -16,7 +16,7 @@ extension DocumentService {
         public var body: String
         /// Absent or empty: the project's default document tags.
         public var tags: [String]?
-        public enum CodingKeys: String, CodingKey, CaseIterable { case title, body, tags }
+        public enum CodingKeys: String, CodingKey { case title, body, tags }
     }
 
     /// A partial update: fields present replace the stored ones; null is not a value for any of them.
@@ -24,7 +24,7 @@ extension DocumentService {
         public var title: String?
         public var body: String?
         public var tags: [String]?
-        public enum CodingKeys: String, CodingKey, CaseIterable { case title, body, tags }
+        public enum CodingKeys: String, CodingKey { case title, body, tags }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)

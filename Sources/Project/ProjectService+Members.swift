@@ -4,7 +4,7 @@ import AcmeEvents
 extension ProjectService {
     public struct MemberRole: StrictDecodable, Sendable {
         public var role: String
-        public enum CodingKeys: String, CodingKey, CaseIterable { case role }
+        public enum CodingKeys: String, CodingKey { case role }
     }
 
     func members(_ principal: Principal, projectId: String, page: PageRequest) async throws -> Page<ProjectMember> {

@@ -15,14 +15,14 @@ extension ProjectService {
         public var key: String
         public var description: String?
         public var visibility: String?
-        public enum CodingKeys: String, CodingKey, CaseIterable { case name, key, description, visibility }
+        public enum CodingKeys: String, CodingKey { case name, key, description, visibility }
     }
 
     public struct ProjectChanges: StrictDecodable, Sendable {
         public var name: String?
         public var description: String??
         public var visibility: String?
-        public enum CodingKeys: String, CodingKey, CaseIterable { case name, description, visibility }
+        public enum CodingKeys: String, CodingKey { case name, description, visibility }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -8,7 +8,7 @@ extension ProjectService {
         public var maxFileSizeMB: Int?
         public var webhookOnChange: Bool?
         public var defaultDocumentTags: [String]?
-        public enum CodingKeys: String, CodingKey, CaseIterable { case allowedFileTypes, maxFileSizeMB, webhookOnChange, defaultDocumentTags }
+        public enum CodingKeys: String, CodingKey { case allowedFileTypes, maxFileSizeMB, webhookOnChange, defaultDocumentTags }
     }
 
     static let maxFileSizeRange = 1...5120

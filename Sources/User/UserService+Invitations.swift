@@ -11,7 +11,7 @@ extension UserService {
     public struct NewInvitation: StrictDecodable, Sendable {
         public var email: String
         public var role: String
-        public enum CodingKeys: String, CodingKey, CaseIterable { case email, role }
+        public enum CodingKeys: String, CodingKey { case email, role }
     }
 
     /// The invitation as created: the only time its token is shown.

@@ -4,7 +4,7 @@ import AcmeEvents
 extension UserService {
     public struct RoleChange: StrictDecodable, Sendable {
         public var role: String
-        public enum CodingKeys: String, CodingKey, CaseIterable { case role }
+        public enum CodingKeys: String, CodingKey { case role }
     }
 
     static func parseRole(_ raw: String, field: String = "role") throws(AcmeError) -> OrgRole {

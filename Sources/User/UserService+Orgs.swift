@@ -12,13 +12,13 @@ extension UserService {
         public var name: String
         public var slug: String
         public var region: String
-        public enum CodingKeys: String, CodingKey, CaseIterable { case name, slug, region }
+        public enum CodingKeys: String, CodingKey { case name, slug, region }
     }
 
     public struct OrgChanges: StrictDecodable, Sendable {
         public var name: String?
         public var slug: String?
-        public enum CodingKeys: String, CodingKey, CaseIterable { case name, slug }
+        public enum CodingKeys: String, CodingKey { case name, slug }
     }
 
     /// Lowercase letters, digits and inner hyphens, 3–40 characters: safe in URLs and subdomains.

@@ -7,7 +7,7 @@ extension UserService {
         public var avatarUrl: String??
         public var timeZone: String??
 
-        public enum CodingKeys: String, CodingKey, CaseIterable { case name, avatarUrl, timeZone }
+        public enum CodingKeys: String, CodingKey { case name, avatarUrl, timeZone }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -140,6 +140,26 @@ import Testing
             #expect(Timestamp.parse(Timestamp.format(date)).map(Timestamp.millis) == millis, "\(millis)")
         }
     }
+
+    @Test func readsItsOwnFormWithoutFoundationAndAgreesWithIt() throws {
+        let style = Date.ISO8601FormatStyle()
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let seconds = Int64.random(in: -2_000_000_000...4_000_000_000, using: &generator)
+            let text = style.format(Timestamp.date(millis: seconds * 1000))
+            #expect(Timestamp.utcMillis(text) == Timestamp.millis(try style.parse(text)), "\(text)")
+        }
+        #expect(Timestamp.utcMillis("2024-02-29T12:00:00.500Z") == 1_709_208_000_500)
+        #expect(Timestamp.utcMillis("1969-12-31T23:59:59.999Z") == -1)
+        // Not a date, or not this form: left to Foundation's parser.
+        for text in [
+            "2026-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-00T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T00:60:00Z",
+            "2024-01-01T00:00:00.12Z", "2024-01-01T00:00:00+01:00", "2024-01-01 00:00:00Z", "2024-01-01T00:00:0xZ", "",
+        ] {
+            #expect(Timestamp.utcMillis(text) == nil, "\(text)")
+        }
+        #expect(Timestamp.parse("2024-01-01T01:00:00+01:00").map(Timestamp.millis) == 1_704_067_200_000)
+    }
 }
 
 @Suite struct TopLevelKeyScanTests {

@@ -75,8 +75,48 @@ public enum Timestamp {
     }
 
     public static func parse(_ string: String) -> Date? {
+        if let millis = utcMillis(string) { return date(millis: millis) }
         if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(string) { return date }
         return try? Date.ISO8601FormatStyle().parse(string)
+    }
+
+    /// The form `format` writes (and the same without milliseconds), read with integer arithmetic: every event a
+    /// consumer reads carries one. Nil for anything else, which Foundation's parser then decides.
+    static func utcMillis(_ string: String) -> Int64? {
+        string.utf8.withContiguousStorageIfAvailable { bytes -> Int64? in
+            guard bytes.count == 24 || bytes.count == 20, bytes[bytes.count - 1] == UInt8(ascii: "Z") else { return nil }
+            func number(_ start: Int, _ count: Int) -> Int64? {
+                var value: Int64 = 0
+                for byte in bytes[start..<start + count] {
+                    guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                    value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+                }
+                return value
+            }
+            let separators: [(Int, Character)] = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")] + (bytes.count == 24 ? [(19, ".")] : [])
+            guard separators.allSatisfy({ bytes[$0.0] == $0.1.asciiValue }),
+                let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+                let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+                let millis = bytes.count == 24 ? number(20, 3) : 0,
+                (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60, second < 60
+            else { return nil }
+            // Howard Hinnant's days_from_civil.
+            let y = month <= 2 ? year - 1 : year
+            let era = (y >= 0 ? y : y - 399) / 400
+            let yearOfEra = y - era * 400
+            let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+            let days = era * 146_097 + dayOfEra - 719_468
+            return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
+        } ?? nil
+    }
+
+    private static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// Milliseconds since the epoch: how timestamps are stored, so both SQL dialects sort and compare them
