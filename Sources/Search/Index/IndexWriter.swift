@@ -25,6 +25,8 @@ struct IndexWriter: Sendable {
         var body: String
         /// The entry had text before.
         var replaced: Bool
+        /// PostgreSQL: the words of the entry's vector (``TSVector/terms``).
+        var terms: [String] = []
     }
 
     /// Called after entries' text is written, so the engine indexes it (once per run of documents).
@@ -290,14 +292,18 @@ struct IndexWriter: Sendable {
             return entry
         }
         var rids: [String: Int64] = [:]
+        var terms: [String: [String]] = [:]
         if db.isPostgres {
             let bucketRows = bucketRows ?? PostgresSearchIndex.defaultBucketRows
             let updated = entries.filter { existing.contains($0.key) }
             let inserted = entries.filter { !existing.contains($0.key) }
             // Empty strings stand for NULL in the arrays (no id is empty); tags are joined by U+001F, which no tag
             // contains (see `Tags`). The vector gets its bucket from the row id (for new rows taken from the sequence).
-            func vectors(_ entries: [Entry]) -> [String] { entries.map { TSVector(title: $0.title, body: $0.body).literal } }
+            var built: [String: TSVector] = [:]
+            for entry in entries { built[entry.key] = TSVector(title: entry.title, body: entry.body) }
+            func vectors(_ entries: [Entry]) -> [String] { entries.map { built[$0.key]?.literal ?? "" } }
             func tags(_ entries: [Entry]) -> [String] { entries.map { $0.tags.joined(separator: "\u{1F}") } }
+            terms = built.mapValues(\.terms)
             if !updated.isEmpty {
                 let rows = try await db.raw("""
                     UPDATE search_entries e SET org_id = x.org_id, project_id = NULLIF(x.project_id, ''), author = NULLIF(x.author, ''),
@@ -344,7 +350,9 @@ struct IndexWriter: Sendable {
         return try entries.map { entry in
             // Every row was just written in this transaction; a missing one would be a bug, and the event is retried.
             guard let rid = rids[entry.key] else { throw AcmeError.unavailable() }
-            return Text(key: entry.key, rid: rid, title: entry.title, body: entry.body, replaced: existing.contains(entry.key))
+            return Text(
+                key: entry.key, rid: rid, title: entry.title, body: entry.body, replaced: existing.contains(entry.key),
+                terms: terms[entry.key] ?? [])
         }
     }
 

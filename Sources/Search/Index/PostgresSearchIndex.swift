@@ -1,5 +1,6 @@
 import AcmeDatabase
 import SQLKit
+import Synchronization
 
 /// The PostgreSQL engine: a weighted `tsvector` (title A, body B) built by ``TSVector`` from the words as the query
 /// parser splits them, with ``CommonWordPairs`` tokens for phrases; a GIN index, a ``TSQuery`` literal and `ts_rank`
@@ -33,38 +34,39 @@ public struct PostgresSearchIndex: SearchIndex {
     let database: any Database
     let bucketRows: Int
     /// One statement per run of entries for the vectors, one for the new words.
-    private let writer: IndexWriter
+    /// Words this process saw committed to `search_terms`.
+    private let knownTerms = KnownTerms()
 
     /// `bucketRows` other than the default is for tests that span buckets with a few entries.
     public init(database: any Database, bucketRows: Int = PostgresSearchIndex.defaultBucketRows) {
         self.database = database
         self.bucketRows = bucketRows
-        writer = IndexWriter(bucketRows: bucketRows) { texts, db in
-            guard !texts.isEmpty else { return }
-            let keys = texts.map(\.key)
-            // Every indexed word, for the typo-tolerant retry (never pruned: a stale word only costs a retry that finds
-            // nothing). Pair tokens start with `_`, pair hashes with `~`, buckets with `#` and prefixes end with `*`, as
-            // no query word does.
-            try await db.raw("""
-                INSERT INTO search_terms (term) SELECT DISTINCT w FROM search_entries, unnest(tsvector_to_array(tsv)) AS w
-                WHERE entry_key = ANY(\(bind: keys)::text[]) AND length(w) BETWEEN 3 AND 32 AND left(w, 1) NOT IN ('_', '#', '~')
-                    AND right(w, 1) <> '*'
-                ON CONFLICT DO NOTHING
-                """).run()
-        }
     }
 
+    /// Writes the changes and adds their new words to `search_terms`, the typo-tolerant retry's word list (never
+    /// pruned: a stale word only costs a retry that finds nothing). Most words of a document are known already, and
+    /// looking each up again took about a third as long as writing the entry itself, so only words not committed
+    /// before (as far as this process knows) are sent; they count as known once the transaction has committed.
     public func apply(_ changes: [IndexChange]) async throws {
+        let sent = Mutex<[String]>([])
+        let writer = IndexWriter(bucketRows: bucketRows) { [knownTerms] texts, db in
+            let terms = knownTerms.unknown(among: texts.flatMap(\.terms))
+            guard !terms.isEmpty else { return }
+            try await db.raw("INSERT INTO search_terms (term) SELECT unnest(\(bind: terms)::text[]) ON CONFLICT DO NOTHING").run()
+            sent.withLock { $0 += terms }
+        }
         try await database.transaction { db in
             try await writer.apply(changes, on: db)
         }
+        knownTerms.insert(sent.withLock { $0 })
     }
 
     public func reset() async throws {
         try await database.transaction { db in
-            try await writer.reset(on: db)
+            try await IndexWriter(bucketRows: bucketRows) { _, _ in }.reset(on: db)
             try await db.delete(from: "search_terms").run()
         }
+        knownTerms.removeAll()
     }
 
     public func search(_ query: IndexQuery) async throws -> IndexResult {

@@ -48,12 +48,16 @@ struct TSVector: Sendable, Equatable {
     private static let pairHashDigits = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-.".utf8)
 
     let literal: String
+    /// The distinct folded words of 3 to 32 characters, for `search_terms` (the typo-tolerant retry's word list).
+    let terms: [String]
 
     init(title: String, body: String) {
         var builder = Builder()
         builder.add(SearchQuery.normalizedWords(in: title), weight: "A")
         builder.add(SearchQuery.normalizedWords(in: body), weight: "B")
         literal = builder.literal
+        // Pair tokens start with `_`, as no word does.
+        terms = builder.order.filter { !$0.hasPrefix("_") && (3...32).contains($0.count) }
     }
 
     /// The lexeme a query word or stem is compared with.
