@@ -87,7 +87,7 @@ struct IndexWriter: Sendable {
         }
     }
 
-    func reset(on db: any SQLDatabase) async throws {
+    static func reset(on db: any SQLDatabase) async throws {
         for table in ["search_tags", "search_texts", "search_entries", "search_project_members", "search_projects", "search_users", "search_orgs"] {
             try await db.delete(from: table).run()
         }

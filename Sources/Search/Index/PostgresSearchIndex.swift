@@ -21,7 +21,8 @@ public struct PostgresSearchIndex: SearchIndex {
     /// Entries per bucket (by row id); part of the index format.
     public static let defaultBucketRows = 4_096
 
-    /// Writes entries' vectors, by entry key: ``TSVector``'s literal of each text with the entry's bucket lexeme.
+    /// Writes entries' vectors, by entry key: ``TSVector``'s literal of each text with the entry's bucket lexeme (for
+    /// migrations that rebuild every vector; the writer stores a vector with its row).
     static func storeVectors(keys: [String], texts: [(title: String, body: String)], bucketRows: Int, on db: any SQLDatabase) async throws {
         try await db.raw("""
             UPDATE search_entries e SET tsv = v.tsv::tsvector || array_to_tsvector(ARRAY['#' || (e.rid / \(literal: bucketRows))])
@@ -33,7 +34,6 @@ public struct PostgresSearchIndex: SearchIndex {
 
     let database: any Database
     let bucketRows: Int
-    /// One statement per run of entries for the vectors, one for the new words.
     /// Words this process saw committed to `search_terms`.
     private let knownTerms = KnownTerms()
 
@@ -63,7 +63,7 @@ public struct PostgresSearchIndex: SearchIndex {
 
     public func reset() async throws {
         try await database.transaction { db in
-            try await IndexWriter(bucketRows: bucketRows) { _, _ in }.reset(on: db)
+            try await IndexWriter.reset(on: db)
             try await db.delete(from: "search_terms").run()
         }
         knownTerms.removeAll()

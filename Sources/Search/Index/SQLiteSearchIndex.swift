@@ -52,7 +52,7 @@ public struct SQLiteSearchIndex: SearchIndex {
     }
 
     public func reset() async throws {
-        try await database.transaction { db in try await writer.reset(on: db) }
+        try await database.transaction { db in try await IndexWriter.reset(on: db) }
     }
 
     public func search(_ query: IndexQuery) async throws -> IndexResult {
