@@ -7,6 +7,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import Synchronization
 import Testing
 
 /// PostgreSQL restarting and stopping under a running server. Needs its own cluster (a restart would disturb
@@ -44,18 +45,25 @@ struct PostgresFaultTests {
             }
             #expect(try await createOrg("before") == .created)
 
-            // Four clients keep writing while the cluster restarts: requests in flight when the server goes
-            // away fail with 503, none hangs, and the rest succeed.
+            // Four clients keep writing until the cluster has restarted (and a little longer): requests in flight
+            // when the server goes away fail with 503, none hangs, and the rest succeed. (A fixed number of writes
+            // could all finish before the restart begins.)
+            let restarted = RestartFlag()
             let statuses = try await withThrowingTaskGroup(of: [HTTPResponse.Status?].self) { group in
                 for worker in 0..<4 {
                     group.addTask {
                         var statuses: [HTTPResponse.Status?] = []
-                        for index in 0..<200 { statuses.append(try await createOrg("w\(worker)-\(index)")) }
+                        var after = 0
+                        for index in 0..<100_000 where after < 20 {
+                            statuses.append(try await createOrg("w\(worker)-\(index)"))
+                            if restarted.isSet { after += 1 }
+                        }
                         return statuses
                     }
                 }
                 try await Task.sleep(for: .milliseconds(100))
                 #expect(try await FaultCluster.pgCtl("-m fast -w -t 60 restart") == 0)
+                restarted.set()
                 return try await group.reduce(into: []) { $0 += $1 }
             }
             #expect(!statuses.contains(nil), "a request hung during the restart")
@@ -99,4 +107,11 @@ enum FaultCluster {
     static func pgCtl(_ arguments: String) async throws -> Int32 {
         await Shell.run((pgCtlCommand ?? "false") + " " + arguments)
     }
+}
+
+/// Set once the cluster's restart has finished, read by the writers.
+private final class RestartFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }
