@@ -93,8 +93,7 @@ public enum Timestamp {
                 }
                 return value
             }
-            let separators: [(Int, Character)] = [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")] + (bytes.count == 24 ? [(19, ".")] : [])
-            guard separators.allSatisfy({ bytes[$0.0] == $0.1.asciiValue }),
+            guard separators.allSatisfy({ bytes[$0.offset] == $0.byte }), bytes.count == 20 || bytes[19] == UInt8(ascii: "."),
                 let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
                 let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
                 let millis = bytes.count == 24 ? number(20, 3) : 0,
@@ -110,6 +109,11 @@ public enum Timestamp {
             return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millis
         } ?? nil
     }
+
+    /// Where `utcMillis`'s form has its date and time separators (the milliseconds' `.` is checked apart).
+    private static let separators: [(offset: Int, byte: UInt8)] = [
+        (4, UInt8(ascii: "-")), (7, UInt8(ascii: "-")), (10, UInt8(ascii: "T")), (13, UInt8(ascii: ":")), (16, UInt8(ascii: ":")),
+    ]
 
     private static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {

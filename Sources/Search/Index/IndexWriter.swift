@@ -308,7 +308,7 @@ struct IndexWriter: Sendable {
                 let rows = try await db.raw("""
                     UPDATE search_entries e SET org_id = x.org_id, project_id = NULLIF(x.project_id, ''), author = NULLIF(x.author, ''),
                         updated_at = x.updated_at, version = x.version, live = x.live,
-                        tsv = x.tsv::tsvector || array_to_tsvector(ARRAY['#' || (e.rid / \(literal: bucketRows))]),
+                        tsv = \(PostgresSearchIndex.bucketed("x.tsv", rowID: "e.rid", bucketRows: bucketRows)),
                         tags = string_to_array(x.tags, chr(31))
                     FROM unnest(\(bind: updated.map(\.key))::text[], \(bind: updated.map(\.orgId))::text[],
                         \(bind: updated.map { $0.projectId ?? "" })::text[], \(bind: updated.map { $0.author ?? "" })::text[],
@@ -324,7 +324,7 @@ struct IndexWriter: Sendable {
                 let rows = try await db.raw("""
                     INSERT INTO search_entries (rid, entry_key, kind, id, org_id, project_id, author, updated_at, version, live, tsv, tags)
                     SELECT rid, entry_key, kind, id, org_id, NULLIF(project_id, ''), NULLIF(author, ''), updated_at, version, live,
-                        tsv::tsvector || array_to_tsvector(ARRAY['#' || (rid / \(literal: bucketRows))]), string_to_array(tags, chr(31))
+                        \(PostgresSearchIndex.bucketed("tsv", rowID: "rid", bucketRows: bucketRows)), string_to_array(tags, chr(31))
                     FROM (SELECT nextval('search_entries_rid_seq') AS rid, x.* FROM unnest(
                         \(bind: inserted.map(\.key))::text[], \(bind: inserted.map(\.kind.rawValue))::text[],
                         \(bind: inserted.map(\.id))::text[], \(bind: inserted.map(\.orgId))::text[],

@@ -21,11 +21,17 @@ public struct PostgresSearchIndex: SearchIndex {
     /// Entries per bucket (by row id); part of the index format.
     public static let defaultBucketRows = 4_096
 
+    /// SQL for the stored vector: the `vector` literal column cast to `tsvector`, with the bucket lexeme
+    /// `#<row id / bucketRows>` of the row id column `rowID`.
+    static func bucketed(_ vector: String, rowID: String, bucketRows: Int) -> SQLQueryString {
+        "\(unsafeRaw: vector)::tsvector || array_to_tsvector(ARRAY['#' || (\(unsafeRaw: rowID) / \(literal: bucketRows))])"
+    }
+
     /// Writes entries' vectors, by entry key: ``TSVector``'s literal of each text with the entry's bucket lexeme (for
     /// migrations that rebuild every vector; the writer stores a vector with its row).
     static func storeVectors(keys: [String], texts: [(title: String, body: String)], bucketRows: Int, on db: any SQLDatabase) async throws {
         try await db.raw("""
-            UPDATE search_entries e SET tsv = v.tsv::tsvector || array_to_tsvector(ARRAY['#' || (e.rid / \(literal: bucketRows))])
+            UPDATE search_entries e SET tsv = \(bucketed("v.tsv", rowID: "e.rid", bucketRows: bucketRows))
             FROM unnest(\(bind: keys)::text[], \(bind: texts.map { TSVector(title: $0.title, body: $0.body).literal })::text[])
                 AS v(entry_key, tsv)
             WHERE e.entry_key = v.entry_key
