@@ -9,7 +9,8 @@ import Search
 //
 // For a closer look: BENCH_SEARCH_KEEP=1 keeps the index (its SQLite path or PostgreSQL schema goes to stderr),
 // BENCH_SEARCH_REUSE=<that path or schema> times the queries against it without indexing again, and
-// BENCH_SEARCH_SLOWEST=1 lists each set's slowest queries on stderr, BENCH_SEARCH_SETS="phrase,prefix" runs only those.
+// BENCH_SEARCH_SLOWEST=1 lists each set's slowest queries on stderr, BENCH_SEARCH_SETS="phrase,prefix" runs only those,
+// BENCH_SEARCH_CONCURRENCY=1 only that concurrency.
 //
 // Prints TSV lines: `index<TAB>documents<TAB>seconds<TAB>bytes` and, per query set and concurrency,
 // `query<TAB>set<TAB>concurrency<TAB>queries<TAB>p50 ms<TAB>p99 ms<TAB>queries/s<TAB>mean hits`.
@@ -72,7 +73,8 @@ func measure(_ index: any SearchIndex, sizeQuery: () async throws -> Int64) asyn
     let only = ProcessInfo.processInfo.environment["BENCH_SEARCH_SETS"]?.split(separator: ",").map(String.init)
     for name in ["single term", "two terms", "phrase", "prefix"] where only?.contains(name) ?? true {
         let queries = try sets[name, default: []].map { var r = SearchRequest(query: try SearchQuery.parse($0)); r.limit = 10; return r }
-        for concurrency in [1, 16] {
+        let concurrencies = ProcessInfo.processInfo.environment["BENCH_SEARCH_CONCURRENCY"].map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1, 16]
+        for concurrency in concurrencies {
             // One warm-up pass, then three timed passes over the set.
             for request in queries { _ = try await index.search(IndexQuery(request: request, viewer: viewer)) }
             let work = Array(repeating: queries, count: 3).flatMap { $0 }

@@ -9,6 +9,13 @@ import Testing
                 == "'the':1A,4B 'end':2A,5B '_the_end':1A,4B 'of':3B '_of_the':3B 'the*' 'end*'")
     }
 
+    @Test func wordsAloneKeepTheirPositions() {
+        let vector = TSVector(title: "The End", body: "of THE music")
+        #expect(vector.words == "'the':1A,4B 'end':2A 'of':3B 'music':5B")
+        #expect(vector.literal.hasPrefix("'the':1A,4B 'end':2A '_the_end':1A"))
+        #expect(TSVector(title: "", body: "").words == "")
+    }
+
     @Test func prefixLexemesComeOnceWithoutPositions() throws {
         #expect(
             TSVector(title: "Music", body: "musical museum muse mu").literal
@@ -24,8 +31,9 @@ import Testing
         #expect(TSVector(title: "Property project", body: "").literal.contains("'~JdA'"))
         #expect(!TSVector(title: "Property", body: "project").literal.contains("'~JdA'"))
         let query = TSQuery(try SearchQuery.parse(#""Property PROJECT""#))
-        #expect(query.expression == "('~JdA' & ('property' <-> 'project'))")
+        #expect(query.expression == "('~JdA' & 'property' & 'project')")
         #expect(query.rankExpression == "('property' <-> 'project')")
+        #expect(query.check == "('property' <-> 'project')")
     }
 
     @Test func foldsCaseAndDiacriticsLikeTheQuery() throws {

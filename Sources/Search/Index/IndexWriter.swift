@@ -302,6 +302,7 @@ struct IndexWriter: Sendable {
             var built: [String: TSVector] = [:]
             for entry in entries { built[entry.key] = TSVector(title: entry.title, body: entry.body) }
             func vectors(_ entries: [Entry]) -> [String] { entries.map { built[$0.key]?.literal ?? "" } }
+            func words(_ entries: [Entry]) -> [String] { entries.map { built[$0.key]?.words ?? "" } }
             func tags(_ entries: [Entry]) -> [String] { entries.map { $0.tags.joined(separator: "\u{1F}") } }
             terms = built.mapValues(\.terms)
             if !updated.isEmpty {
@@ -309,12 +310,13 @@ struct IndexWriter: Sendable {
                     UPDATE search_entries e SET org_id = x.org_id, project_id = NULLIF(x.project_id, ''), author = NULLIF(x.author, ''),
                         updated_at = x.updated_at, version = x.version, live = x.live,
                         tsv = \(PostgresSearchIndex.bucketed("x.tsv", rowID: "e.rid", bucketRows: bucketRows)),
-                        tags = string_to_array(x.tags, chr(31))
+                        words = x.words::tsvector, tags = string_to_array(x.tags, chr(31))
                     FROM unnest(\(bind: updated.map(\.key))::text[], \(bind: updated.map(\.orgId))::text[],
                         \(bind: updated.map { $0.projectId ?? "" })::text[], \(bind: updated.map { $0.author ?? "" })::text[],
                         \(bind: updated.map { $0.updatedAt.millis })::bigint[], \(bind: updated.map(\.version))::bigint[],
-                        \(bind: updated.map { $0.live ? 1 : 0 })::int[], \(bind: vectors(updated))::text[], \(bind: tags(updated))::text[])
-                        AS x(entry_key, org_id, project_id, author, updated_at, version, live, tsv, tags)
+                        \(bind: updated.map { $0.live ? 1 : 0 })::int[], \(bind: vectors(updated))::text[], \(bind: words(updated))::text[],
+                        \(bind: tags(updated))::text[])
+                        AS x(entry_key, org_id, project_id, author, updated_at, version, live, tsv, words, tags)
                     WHERE e.entry_key = x.entry_key
                     RETURNING e.entry_key, e.rid
                     """).all()
@@ -322,16 +324,17 @@ struct IndexWriter: Sendable {
             }
             if !inserted.isEmpty {
                 let rows = try await db.raw("""
-                    INSERT INTO search_entries (rid, entry_key, kind, id, org_id, project_id, author, updated_at, version, live, tsv, tags)
+                    INSERT INTO search_entries (rid, entry_key, kind, id, org_id, project_id, author, updated_at, version, live, tsv, words, tags)
                     SELECT rid, entry_key, kind, id, org_id, NULLIF(project_id, ''), NULLIF(author, ''), updated_at, version, live,
-                        \(PostgresSearchIndex.bucketed("tsv", rowID: "rid", bucketRows: bucketRows)), string_to_array(tags, chr(31))
+                        \(PostgresSearchIndex.bucketed("tsv", rowID: "rid", bucketRows: bucketRows)), words::tsvector, string_to_array(tags, chr(31))
                     FROM (SELECT nextval('search_entries_rid_seq') AS rid, x.* FROM unnest(
                         \(bind: inserted.map(\.key))::text[], \(bind: inserted.map(\.kind.rawValue))::text[],
                         \(bind: inserted.map(\.id))::text[], \(bind: inserted.map(\.orgId))::text[],
                         \(bind: inserted.map { $0.projectId ?? "" })::text[], \(bind: inserted.map { $0.author ?? "" })::text[],
                         \(bind: inserted.map { $0.updatedAt.millis })::bigint[], \(bind: inserted.map(\.version))::bigint[],
-                        \(bind: inserted.map { $0.live ? 1 : 0 })::int[], \(bind: vectors(inserted))::text[], \(bind: tags(inserted))::text[])
-                        AS x(entry_key, kind, id, org_id, project_id, author, updated_at, version, live, tsv, tags)) y
+                        \(bind: inserted.map { $0.live ? 1 : 0 })::int[], \(bind: vectors(inserted))::text[], \(bind: words(inserted))::text[],
+                        \(bind: tags(inserted))::text[])
+                        AS x(entry_key, kind, id, org_id, project_id, author, updated_at, version, live, tsv, words, tags)) y
                     RETURNING entry_key, rid
                     """).all()
                 for row in rows { rids[try row.string("entry_key")] = try row.decode(column: "rid", as: Int64.self) }

@@ -16,6 +16,11 @@ import Synchronization
 /// or scans entries newest first checking each one's vector, and a word common only in older entries made that
 /// scan read most of the table (measured on 100k documents: 135–230 ms for the newest 1,000 matches of such words,
 /// against 3–9 ms bucket by bucket).
+///
+/// Each row also holds its words alone (``TSVector/words``), stored in the row, which `ts_rank` ranks the candidates
+/// by and phrases are checked against; the indexed vector, prefix and pair-hash lexemes included, is about three
+/// times larger and lives in TOAST, where reading it for each of 1,000 candidates took most of a common word's
+/// search (see ``WordVectors``).
 public struct PostgresSearchIndex: SearchIndex {
     static let weights = "{0.1, 0.2, 0.4, 1.0}"
     /// Entries per bucket (by row id); part of the index format.
@@ -27,13 +32,14 @@ public struct PostgresSearchIndex: SearchIndex {
         "\(unsafeRaw: vector)::tsvector || array_to_tsvector(ARRAY['#' || (\(unsafeRaw: rowID) / \(literal: bucketRows))])"
     }
 
-    /// Writes entries' vectors, by entry key: ``TSVector``'s literal of each text with the entry's bucket lexeme (for
-    /// migrations that rebuild every vector; the writer stores a vector with its row).
+    /// Writes entries' vectors, by entry key: ``TSVector``'s literals of each text, the indexed one with the entry's
+    /// bucket lexeme (for migrations that rebuild every vector; the writer stores the vectors with their row).
     static func storeVectors(keys: [String], texts: [(title: String, body: String)], bucketRows: Int, on db: any SQLDatabase) async throws {
+        let vectors = texts.map { TSVector(title: $0.title, body: $0.body) }
         try await db.raw("""
-            UPDATE search_entries e SET tsv = \(bucketed("v.tsv", rowID: "e.rid", bucketRows: bucketRows))
-            FROM unnest(\(bind: keys)::text[], \(bind: texts.map { TSVector(title: $0.title, body: $0.body).literal })::text[])
-                AS v(entry_key, tsv)
+            UPDATE search_entries e SET tsv = \(bucketed("v.tsv", rowID: "e.rid", bucketRows: bucketRows)), words = v.words::tsvector
+            FROM unnest(\(bind: keys)::text[], \(bind: vectors.map(\.literal))::text[], \(bind: vectors.map(\.words))::text[])
+                AS v(entry_key, tsv, words)
             WHERE e.entry_key = v.entry_key
             """).run()
     }
@@ -78,14 +84,15 @@ public struct PostgresSearchIndex: SearchIndex {
     public func search(_ query: IndexQuery) async throws -> IndexResult {
         let compiled = TSQuery(query.request.query)
         let tsquery: SQLQueryString = "\(bind: compiled.expression)::tsquery"
+        let check: SQLQueryString = compiled.check.map { "e.words @@ \(bind: $0)::tsquery AND " } ?? ""
         let search = IndexSearch(
             candidates: .newest { filter, limit in
                 // `OFFSET 0` keeps each bucket's subquery a subquery, run per bucket as the outer LIMIT asks for more.
                 "SELECT x.rid, x.tid FROM generate_series(((SELECT max(rid) FROM search_entries) / \(literal: bucketRows))::integer, 0, -1) AS b(n) "
                     + "CROSS JOIN LATERAL (SELECT e.rid, e.ctid AS tid FROM search_entries e WHERE e.tsv @@ (" + tsquery
-                    + " && ('''#' || b.n || '''')::tsquery) AND " + filter + " ORDER BY e.rid DESC OFFSET 0) x LIMIT \(literal: limit)"
+                    + " && ('''#' || b.n || '''')::tsquery) AND " + check + filter + " ORDER BY e.rid DESC OFFSET 0) x LIMIT \(literal: limit)"
             },
-            score: "ts_rank('\(unsafeRaw: Self.weights)', e.tsv, \(bind: compiled.rankExpression)::tsquery)::float8")
+            score: "ts_rank('\(unsafeRaw: Self.weights)', e.words, \(bind: compiled.rankExpression)::tsquery)::float8")
         return try await database.read { db in try await search.run(query, on: db) }
     }
 

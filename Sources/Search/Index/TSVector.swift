@@ -48,6 +48,9 @@ struct TSVector: Sendable, Equatable {
     private static let pairHashDigits = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-.".utf8)
 
     let literal: String
+    /// The words alone with their positions (no pair tokens, prefix or pair-hash lexemes): the vector a search ranks
+    /// by and checks phrases against, small enough to be stored in the row (see ``PostgresSearchIndex``).
+    let words: String
     /// The distinct folded words of 3 to 32 characters, for `search_terms` (the typo-tolerant retry's word list).
     let terms: [String]
 
@@ -56,6 +59,7 @@ struct TSVector: Sendable, Equatable {
         builder.add(SearchQuery.normalizedWords(in: title), weight: "A")
         builder.add(SearchQuery.normalizedWords(in: body), weight: "B")
         literal = builder.literal
+        words = builder.wordsLiteral
         // Pair tokens start with `_`, as no word does.
         terms = builder.order.filter { !$0.hasPrefix("_") && (3...32).contains($0.count) }
     }
@@ -123,7 +127,13 @@ struct TSVector: Sendable, Equatable {
         }
 
         var literal: String {
-            (order.map { TSQuery.quoted($0) + ":" + lexemes[$0]!.text } + stripped.map(TSQuery.quoted)).joined(separator: " ")
+            (order.map(positioned) + stripped.map(TSQuery.quoted)).joined(separator: " ")
         }
+
+        var wordsLiteral: String {
+            order.lazy.filter { !$0.hasPrefix("_") }.map(positioned).joined(separator: " ")
+        }
+
+        private func positioned(_ lexeme: String) -> String { TSQuery.quoted(lexeme) + ":" + lexemes[lexeme]!.text }
     }
 }

@@ -1,27 +1,33 @@
-/// A ``SearchQuery`` as a PostgreSQL `tsquery` literal; bind ``expression`` as a parameter and cast it
-/// (`… @@ $1::tsquery`, never interpolated into SQL). Its lexemes are folded the way ``TSVector`` folds the
+/// A ``SearchQuery`` as PostgreSQL `tsquery` literals; bind them as parameters and cast them
+/// (`… @@ $1::tsquery`, never interpolated into SQL). Their lexemes are folded the way ``TSVector`` folds the
 /// indexed words, so no text search configuration runs on either side and both split text alike.
 ///
 /// Every lexeme is single-quoted (`'` and `\` inside are doubled), so no word can be read as an operator or a
-/// weight/prefix label:
-/// - word `'w'`, prefix `'w':*` (or the prefix lexeme `'w*'`, see ``TSVector/prefixLengths``), phrase
-///   `('~h1' & ('a' <-> 'b'))` narrowed by the pair's hash (``TSVector/pairHash(_:_:)``); a phrase with common words
-///   goes through its ``CommonWordPairs`` tokens: `'_of_the'` for two words, `('_end_of' & … & ('end' <-> 'of' <-> 'term'))`
-///   for more;
-/// - an OR group `('a' | 'b':*)`, groups and exclusions joined with `&`;
-/// - an exclusion `!'x'` or `!('a' <-> 'b')` (tsquery's `!` is unary, so no positive/negative split is needed).
+/// weight/prefix label. There are two forms:
+/// - ``expression``, what the GIN index looks up, exactly (it holds no phrase operator, which would make PostgreSQL
+///   recheck every candidate against its stored vector, read from TOAST): word `'w'`, prefix `'w':*` (or the
+///   prefix lexeme `'w*'`, see ``TSVector/prefixLengths``), a phrase its ``CommonWordPairs`` tokens, the hashes of
+///   its other adjacent pairs (``TSVector/pairHash(_:_:)``) and the words no pair token covers, all with `&`
+///   (`('~h1' & 'a' & 'b')`, `('_end_of' & '_of_the' & '_the_term')`); an excluded phrase is left to ``check``
+///   unless a pair token is exactly it;
+/// - ``rankExpression``, the words alone (`'a'`, `'w':*`, `('a' <-> 'b')`), which `ts_rank` weighs and, when
+///   the query has a phrase, ``check`` tests against the entry's word vector.
 ///
-/// Phrases and OR groups are parenthesized, so the text never depends on precedence (`!` > `<->` > `&` > `|`).
+/// In both, an OR group is `('a' | 'b':*)`, groups and exclusions (`!'x'`) are joined with `&`, and phrases and
+/// OR groups are parenthesized, so the text never depends on precedence (`!` > `<->` > `&` > `|`).
 public struct TSQuery: Sendable, Hashable {
-    /// What a vector must match.
+    /// What the index looks candidates up by: every match is a candidate, and without a phrase every candidate a match.
     public let expression: String
-    /// What `ts_rank` weighs: the same without the lexemes that have no positions (``TSVector``'s prefix and pair
-    /// hash lexemes), prefixes as partial matches of the words instead.
+    /// What `ts_rank` weighs: the query in words.
     public let rankExpression: String
+    /// The query in words when it has a phrase that ``expression`` only narrows down to its candidates.
+    public let check: String?
 
     public init(_ query: SearchQuery) {
+        let terms = query.positiveGroups.flatMap(\.terms) + query.excludedTerms
         expression = Self.expression(query, matching: true)
         rankExpression = Self.expression(query, matching: false)
+        check = terms.contains(where: Self.needsCheck) ? rankExpression : nil
     }
 
     private static func expression(_ query: SearchQuery, matching: Bool) -> String {
@@ -30,8 +36,14 @@ public struct TSQuery: Sendable, Hashable {
             return alternatives.count == 1
                 ? alternatives[0] : "(" + alternatives.joined(separator: " | ") + ")"
         }
-        let excluded = query.excludedTerms.map { "!" + operand($0, matching: matching) }
+        let excluded = query.excludedTerms.filter { !matching || !needsCheck($0) }.map { "!" + operand($0, matching: matching) }
         return (positive + excluded).joined(separator: " & ")
+    }
+
+    /// A phrase that no single pair token stands for.
+    private static func needsCheck(_ term: SearchQuery.Term) -> Bool {
+        guard case .phrase(let words) = term.kind, words.count > 1 else { return false }
+        return words.count > 2 || CommonWordPairs.tokens(inFolded: words.map(TSVector.lexeme)).isEmpty
     }
 
     private static func operand(_ term: SearchQuery.Term, matching: Bool) -> String {
@@ -42,18 +54,16 @@ public struct TSQuery: Sendable, Hashable {
             return matching && TSVector.prefixLengths.contains(folded.count) ? quoted(folded + "*") : quoted(folded) + ":*"
         case .phrase(let words):
             let folded = words.map(TSVector.lexeme)
-            let phrase = "(" + folded.map(quoted).joined(separator: " <-> ") + ")"
-            let pairs = CommonWordPairs.tokens(inFolded: folded)
+            guard matching else { return "(" + folded.map(quoted).joined(separator: " <-> ") + ")" }
             // As in FTS5Query: two words with a common one are exactly their pair token; longer phrases are
-            // narrowed by their pairs (and, for matching, the hashes of the other adjacent pairs), then checked
-            // position by position.
+            // narrowed by their pairs, the hashes of the other adjacent pairs and the words no pair covers.
+            let pairs = CommonWordPairs.tokens(inFolded: folded)
             if words.count == 2, let pair = pairs.first { return quoted(pair.token) }
             let paired = Set(pairs.map(\.index))
-            let hashes = matching
-                ? folded.indices.dropLast().filter { !paired.contains($0) }.map { quoted(TSVector.pairHash(folded[$0], folded[$0 + 1])) }
-                : []
-            let narrowing = pairs.map { quoted($0.token) } + hashes
-            return narrowing.isEmpty ? phrase : "(" + (narrowing + [phrase]).joined(separator: " & ") + ")"
+            let hashes = folded.indices.dropLast().filter { !paired.contains($0) }.map { quoted(TSVector.pairHash(folded[$0], folded[$0 + 1])) }
+            let covered = paired.union(paired.map { $0 + 1 })
+            let uncovered = folded.indices.filter { !covered.contains($0) }.map { quoted(folded[$0]) }
+            return "(" + (pairs.map { quoted($0.token) } + hashes + uncovered).joined(separator: " & ") + ")"
         }
     }
 
