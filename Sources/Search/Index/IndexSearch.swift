@@ -1,14 +1,12 @@
 import AcmeDatabase
 import SQLKit
 
-/// A search as both engines run it, from each engine's pieces of SQL (entries are aliased `e`), in two statements:
-///
-/// 1. the newest visible matches in row-id order with their scores, at most ``IndexQuery/candidateLimit`` (plus
-///    one, which says there are more), kept in the statement; from them, in the same statement, the total, the
-///    type, project and tag facets, and the page's row ids in rank order. Both engines score every match they
-///    are asked to rank, so when there are more, ranking and facets are restricted to those newest rows
-///    (`exact: false`), and a word found in most documents costs about as much as a rarer one;
-/// 2. the page's rows (text for the snippets), by row id.
+/// A search as both engines run it, from each engine's pieces of SQL (entries are aliased `e`), in one statement:
+/// the newest visible matches in row-id order with their scores, at most ``IndexQuery/candidateLimit`` (plus one,
+/// which says there are more), kept in the statement; from them the total, the type, project and tag facets, and
+/// the page's rows with their text (for the snippets). Both engines score every match they are asked to rank, so
+/// when there are more, ranking and facets are restricted to those newest rows (`exact: false`), and a word found
+/// in most documents costs about as much as a rarer one.
 ///
 /// Aggregating inside the statement returns a few dozen rows rather than a thousand candidates to decode; `k`, the
 /// candidates without the one beyond the limit, drops the oldest rather than sorting them again. The tag
@@ -46,52 +44,43 @@ struct IndexSearch {
                 + score + " AS score FROM m JOIN search_entries e ON e.ctid = m.tid)"
             tagRows = "k CROSS JOIN LATERAL unnest(k.tags) AS t(tag)"
         }
+        // The page's rows come with their text (snippets and titles); the other rows leave those columns NULL.
         statement += """
             , k AS MATERIALIZED (SELECT * FROM c WHERE rid > (SELECT CASE WHEN count(*) > \(literal: limit) THEN min(rid) ELSE -1 END FROM c))
-            SELECT 'total' AS facet, NULL AS name, count(*) AS n, 0.0 AS score FROM c
-            UNION ALL SELECT 'page', NULL, rid, score FROM (
+            SELECT 'total' AS facet, NULL AS name, count(*) AS n, 0.0 AS score, NULL AS id, NULL AS title, NULL AS body,
+                NULL AS project_id, NULL AS updated_at FROM c
+            UNION ALL SELECT 'page', e.kind, p.rid, p.score, e.id, t.title, t.body, e.project_id, e.updated_at FROM (
                 SELECT rid, score FROM k ORDER BY score DESC, rid LIMIT \(literal: request.limit) OFFSET \(literal: request.offset)) p
-            UNION ALL SELECT 'type', kind, count(*), 0.0 FROM k GROUP BY kind
-            UNION ALL SELECT 'project', project_id, n, 0.0 FROM (
+                JOIN search_entries e ON e.rid = p.rid JOIN search_texts t ON t.rid = p.rid
+            UNION ALL SELECT 'type', kind, count(*), 0.0, NULL, NULL, NULL, NULL, NULL FROM k GROUP BY kind
+            UNION ALL SELECT 'project', project_id, n, 0.0, NULL, NULL, NULL, NULL, NULL FROM (
                 SELECT project_id, count(*) AS n FROM k WHERE project_id IS NOT NULL GROUP BY project_id
                 ORDER BY n DESC, project_id LIMIT \(literal: facetSize)) pf
-            UNION ALL SELECT 'tag', tag, n, 0.0 FROM (
+            UNION ALL SELECT 'tag', tag, n, 0.0, NULL, NULL, NULL, NULL, NULL FROM (
                 SELECT t.tag, count(*) AS n FROM \(tagRows) GROUP BY t.tag
                 ORDER BY n DESC, t.tag LIMIT \(literal: facetSize)) tf
             """
         var found = 0
         var facets = SearchFacets()
-        var page: [(rid: Int64, score: Double)] = []
+        let snippet = Snippet(request.query)
+        var page: [(rid: Int64, hit: SearchHit)] = []
         for row in try await db.raw(statement).all() {
             let n = try row.decode(column: "n", as: Int64.self)
             switch try row.string("facet") {
             case "total": found = Int(n)
-            case "page": page.append((n, try row.decode(column: "score", as: Double.self)))
+            case "page":
+                page.append((n, SearchHit(
+                    type: try row.value("name", as: SearchKind.self), id: try row.string("id"), title: try row.string("title"),
+                    snippet: snippet.render(try row.string("body")), score: try row.decode(column: "score", as: Double.self),
+                    projectId: try row.optionalString("project_id"), updatedAt: try row.date("updated_at"))))
             case "type": facets.type[try row.string("name")] = Int(n)
             case "project": facets.project[try row.string("name")] = Int(n)
             default: facets.tag[try row.string("name")] = Int(n)
             }
         }
-        let result = IndexResult(hits: [], facets: facets, total: min(found, limit), exact: found <= limit)
-        guard !page.isEmpty else { return result }
-        var texts: [Int64: any SQLRow] = [:]
-        for row in try await db.raw("""
-            SELECT e.rid, e.kind, e.id, t.title, t.body, e.project_id, e.updated_at FROM search_entries e
-            JOIN search_texts t ON t.rid = e.rid WHERE e.rid IN (\(binds: page.map(\.rid)))
-            """).all() {
-            texts[try row.decode(column: "rid", as: Int64.self)] = row
-        }
-        let snippet = Snippet(request.query)
-        var ranked = result
         // In rank order (SQL does not promise a UNION's row order).
-        ranked.hits = try page.sorted { $0.score != $1.score ? $0.score > $1.score : $0.rid < $1.rid }.compactMap { candidate in
-            guard let row = texts[candidate.rid] else { return nil }
-            return SearchHit(
-                type: try row.value("kind", as: SearchKind.self), id: try row.string("id"), title: try row.string("title"),
-                snippet: snippet.render(try row.string("body")), score: candidate.score,
-                projectId: try row.optionalString("project_id"), updatedAt: try row.date("updated_at"))
-        }
-        return ranked
+        let hits = page.sorted { $0.hit.score != $1.hit.score ? $0.hit.score > $1.hit.score : $0.rid < $1.rid }.map(\.hit)
+        return IndexResult(hits: hits, facets: facets, total: min(found, limit), exact: found <= limit)
     }
 
     /// Words sharing `word`'s first letter within edit distance 1, from `(term, frequency)` candidates.
