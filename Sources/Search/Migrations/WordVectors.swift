@@ -4,8 +4,8 @@ import SQLKit
 /// PostgreSQL: every entry also stores its words alone (``TSVector/words``), in the row, for ranking and phrase
 /// checks; the indexed vector goes to TOAST whatever its size. On 100k documents the indexed vectors average 3.8 kB,
 /// and ranking 1,000 candidates read about 8 pages each from TOAST, as did the phrase recheck; the words alone
-/// average 1.3 kB (`scripts/bench search`, p99 at concurrency 1: single words 27 → 20 ms, phrases 42 → 28 ms; the
-/// index grew from 723 to 872 MiB).
+/// average 1.3 kB (`scripts/bench search`, worst p99 at concurrency 1: 34.6–42.4 → 25.0–29.4 ms; the index grew
+/// from 723 to 872 MiB).
 ///
 /// The short text columns are kept in the row (`MAIN`): PostgreSQL moves any `EXTENDED` value of more than a TOAST
 /// pointer's size out of a row that is still too large once its big values are out, which left the ids that every
