@@ -301,8 +301,7 @@ struct IndexWriter: Sendable {
             // contains (see `Tags`). The vector gets its bucket from the row id (for new rows taken from the sequence).
             var built: [String: TSVector] = [:]
             for entry in entries { built[entry.key] = TSVector(title: entry.title, body: entry.body) }
-            func vectors(_ entries: [Entry]) -> [String] { entries.map { built[$0.key]?.literal ?? "" } }
-            func words(_ entries: [Entry]) -> [String] { entries.map { built[$0.key]?.words ?? "" } }
+            func vectors(_ entries: [Entry], _ form: KeyPath<TSVector, String>) -> [String] { entries.map { built[$0.key]?[keyPath: form] ?? "" } }
             func tags(_ entries: [Entry]) -> [String] { entries.map { $0.tags.joined(separator: "\u{1F}") } }
             terms = built.mapValues(\.terms)
             if !updated.isEmpty {
@@ -314,7 +313,7 @@ struct IndexWriter: Sendable {
                     FROM unnest(\(bind: updated.map(\.key))::text[], \(bind: updated.map(\.orgId))::text[],
                         \(bind: updated.map { $0.projectId ?? "" })::text[], \(bind: updated.map { $0.author ?? "" })::text[],
                         \(bind: updated.map { $0.updatedAt.millis })::bigint[], \(bind: updated.map(\.version))::bigint[],
-                        \(bind: updated.map { $0.live ? 1 : 0 })::int[], \(bind: vectors(updated))::text[], \(bind: words(updated))::text[],
+                        \(bind: updated.map { $0.live ? 1 : 0 })::int[], \(bind: vectors(updated, \.literal))::text[], \(bind: vectors(updated, \.words))::text[],
                         \(bind: tags(updated))::text[])
                         AS x(entry_key, org_id, project_id, author, updated_at, version, live, tsv, words, tags)
                     WHERE e.entry_key = x.entry_key
@@ -332,7 +331,7 @@ struct IndexWriter: Sendable {
                         \(bind: inserted.map(\.id))::text[], \(bind: inserted.map(\.orgId))::text[],
                         \(bind: inserted.map { $0.projectId ?? "" })::text[], \(bind: inserted.map { $0.author ?? "" })::text[],
                         \(bind: inserted.map { $0.updatedAt.millis })::bigint[], \(bind: inserted.map(\.version))::bigint[],
-                        \(bind: inserted.map { $0.live ? 1 : 0 })::int[], \(bind: vectors(inserted))::text[], \(bind: words(inserted))::text[],
+                        \(bind: inserted.map { $0.live ? 1 : 0 })::int[], \(bind: vectors(inserted, \.literal))::text[], \(bind: vectors(inserted, \.words))::text[],
                         \(bind: tags(inserted))::text[])
                         AS x(entry_key, kind, id, org_id, project_id, author, updated_at, version, live, tsv, words, tags)) y
                     RETURNING entry_key, rid

@@ -58,10 +58,8 @@ struct TSVector: Sendable, Equatable {
         var builder = Builder()
         builder.add(SearchQuery.normalizedWords(in: title), weight: "A")
         builder.add(SearchQuery.normalizedWords(in: body), weight: "B")
-        literal = builder.literal
-        words = builder.wordsLiteral
-        // Pair tokens start with `_`, as no word does.
-        terms = builder.order.filter { !$0.hasPrefix("_") && (3...32).contains($0.count) }
+        (literal, words) = builder.literals
+        terms = builder.order.filter { !Builder.isPair($0) && (3...32).contains($0.count) }
     }
 
     /// The lexeme a query word or stem is compared with.
@@ -126,14 +124,20 @@ struct TSVector: Sendable, Equatable {
             stripped.append(lexeme)
         }
 
-        var literal: String {
-            (order.map(positioned) + stripped.map(TSQuery.quoted)).joined(separator: " ")
-        }
+        /// Pair tokens start with `_`, as no word does.
+        static func isPair(_ lexeme: String) -> Bool { lexeme.hasPrefix("_") }
 
-        var wordsLiteral: String {
-            order.lazy.filter { !$0.hasPrefix("_") }.map(positioned).joined(separator: " ")
+        /// The whole vector and the words alone, each lexeme's positioned text built once for both.
+        var literals: (indexed: String, words: String) {
+            var indexed: [String] = [], words: [String] = []
+            indexed.reserveCapacity(order.count + stripped.count)
+            for lexeme in order {
+                let entry = TSQuery.quoted(lexeme) + ":" + lexemes[lexeme]!.text
+                indexed.append(entry)
+                if !Self.isPair(lexeme) { words.append(entry) }
+            }
+            indexed += stripped.map(TSQuery.quoted)
+            return (indexed.joined(separator: " "), words.joined(separator: " "))
         }
-
-        private func positioned(_ lexeme: String) -> String { TSQuery.quoted(lexeme) + ":" + lexemes[lexeme]!.text }
     }
 }
