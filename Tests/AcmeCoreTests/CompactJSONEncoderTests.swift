@@ -45,6 +45,19 @@ import Testing
         }
     }
 
+    /// The same key written twice in one container, around others: the last value stays.
+    struct Repeated: Encodable {
+        enum Keys: String, CodingKey { case a, b, c }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode("first", forKey: .b)
+            try container.encode(1, forKey: .c)
+            try container.encode("second", forKey: .b)
+            try container.encode(2, forKey: .a)
+            try container.encode("third", forKey: .b)
+        }
+    }
+
     func expectSame<T: Encodable>(_ value: T) throws {
         let expected = String(decoding: try JSONCoding.encoder().encode(value), as: UTF8.self)
         let actual = String(decoding: try CompactJSONEncoder.encode(value), as: UTF8.self)
@@ -59,6 +72,8 @@ import Testing
             counts: ["b": 2, "a": 1, "B": 3, "a10": 4, "a2": 5, "ä": 6], byNumber: [3: "x", 1: "y", 20: "z"], maybe: [1, nil, 3],
             ratio: 0.1, data: Data([0, 1, 254, 255]), empty: [], emptyObject: [:], nested: [[], [1, 2]]))
         try expectSame(Custom())
+        try expectSame(Repeated())
+        try expectSame([Repeated(), Repeated()])
         try expectSame(["top", "level"])
         try expectSame("fragment")
         try expectSame([1.0, 0.5, 1e-7, 3e15, -0.0])

@@ -62,6 +62,27 @@ import Testing
         #expect(throws: AcmeError.self) { try validator.finish() }
     }
 
+    /// The ASCII fast paths give what the general rules give: trimming by Foundation's white space and newlines,
+    /// control characters by general category, tags trimmed and lowercased.
+    @Test func fastPathsAgreeWithTheGeneralRules() {
+        let samples = [
+            "Plain", " lead", "trail ", "\tTab\n", "a\u{7F}b", "a\u{0}b", "x\u{85}", "\u{A0}nbsp\u{A0}", "\u{3000}ideo",
+            "é", "émoji😀", "\u{2028}", "a\u{200B}", "Ünïcode ", "", " ", "tag-1_x", "Tag", "a b", "ß",
+        ]
+        for sample in samples {
+            #expect(Validator.trimmed(sample) == sample.trimmingCharacters(in: .whitespacesAndNewlines), "\(sample.debugDescription)")
+            #expect(Validator.hasControlCharacter(sample) == sample.unicodeScalars.contains { $0.properties.generalCategory == .control })
+            var fast = Validator(), general = Validator()
+            let normalized = Tags.normalize([sample], field: "tags", max: 5, into: &fast)
+            let expected = sample.trimmingCharacters(in: .whitespaces).lowercased()
+            let valid = (1...Tags.maxLength).contains(expected.count)
+                && expected.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+            general.check(valid, "tags[0]", "must be 1–\(Tags.maxLength) letters, digits, - or _")
+            #expect(normalized == (valid ? [expected] : []), "\(sample.debugDescription)")
+            #expect(fast.errors.map(\.field) == general.errors.map(\.field))
+        }
+    }
+
     struct Body: StrictDecodable, Equatable {
         var name: String
         var count: Int?

@@ -11,21 +11,32 @@ import Foundation
 /// Services put what they read often (credentials, profiles, memberships, project access) here. Their own
 /// writes update or remove entries at once; `lifetime` bounds how long a change made by another instance
 /// can go unseen. When full, expired entries go first, then everything.
+///
+/// Lookups are `@inlinable` so that each service's use is specialized: called generically across modules,
+/// every lookup paid for runtime metadata look-ups of the entry and dictionary types.
 public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private struct Entry {
-        var value: Value
-        var validUntil: Date
+    @usableFromInline
+    struct Entry: Sendable {
+        @usableFromInline var value: Value
+        @usableFromInline var validUntil: Date
+
+        @usableFromInline
+        init(value: Value, validUntil: Date) {
+            self.value = value
+            self.validUntil = validUntil
+        }
     }
 
-    private let entries = Mutex<[Key: Entry]>([:])
-    private let lifetime: TimeInterval
-    private let capacity: Int
+    @usableFromInline let entries = Mutex<[Key: Entry]>([:])
+    @usableFromInline let lifetime: TimeInterval
+    @usableFromInline let capacity: Int
 
     public init(lifetime: TimeInterval, capacity: Int) {
         self.lifetime = lifetime
         self.capacity = capacity
     }
 
+    @inlinable
     public func value(for key: Key, now: Date) -> Value? {
         entries.withLock { entries in
             guard let entry = entries[key] else { return nil }
@@ -37,6 +48,7 @@ public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sen
 
     /// Stores `value` until `now + lifetime` (or `expiresAt`, if earlier). `replaces` decides whether a
     /// live entry may be overwritten (e.g. only by a newer version).
+    @inlinable
     public func store(
         _ value: Value, for key: Key, now: Date, expiresAt: Date? = nil, replaces: (Value) -> Bool = { _ in true }
     ) {

@@ -4,6 +4,12 @@ public enum JSONText {
     /// Appends `value` as a JSON string literal.
     public static func appendString(_ value: String, to output: inout String) {
         output += "\""
+        // Most values (ids, timestamps, user agents) need no escaping: one append instead of one per scalar.
+        guard value.utf8.contains(where: needsEscape) else {
+            output += value
+            output += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""
@@ -18,6 +24,12 @@ public enum JSONText {
             }
         }
         output += "\""
+    }
+
+    /// Whether a UTF-8 byte must be escaped in a JSON string: quote, backslash and control characters.
+    @inline(__always)
+    public static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
     /// A JSON string literal, or `null`.

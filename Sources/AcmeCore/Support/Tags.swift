@@ -8,14 +8,24 @@ public enum Tags {
         var seen = Set<String>()
         var result: [String] = []
         for (index, raw) in tags.enumerated() {
-            let tag = raw.trimmingCharacters(in: .whitespaces).lowercased()
+            // Most tags are already normal: lowercase ASCII, nothing to trim.
+            let normal = isNormalASCII(raw)
+            let tag = normal ? raw : raw.trimmingCharacters(in: .whitespaces).lowercased()
             let valid = (1...maxLength).contains(tag.count)
-                && tag.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
-            validator.check(valid, "\(field)[\(index)]", "must be 1–\(maxLength) letters, digits, - or _")
+                && (normal || tag.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" })
+            if !valid { validator.check(false, "\(field)[\(index)]", "must be 1–\(maxLength) letters, digits, - or _") }
             if valid, seen.insert(tag).inserted { result.append(tag) }
         }
         validator.check(result.count <= max, field, "must have at most \(max) tags")
         return result
+    }
+
+    /// Lowercase ASCII letters, digits, `-` and `_` only: a tag that trimming and lowercasing would not change.
+    private static func isNormalASCII(_ tag: String) -> Bool {
+        tag.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        }
     }
 }
 
