@@ -6,10 +6,10 @@
 /// weight/prefix label. There are two forms:
 /// - ``expression``, what the GIN index looks up, exactly (it holds no phrase operator, which would make PostgreSQL
 ///   recheck every candidate against its stored vector, read from TOAST): word `'w'`, prefix `'w':*` (or the
-///   prefix lexeme `'w*'`, see ``TSVector/prefixLengths``), a phrase its ``CommonWordPairs`` tokens, the hashes of
-///   its other adjacent pairs (``TSVector/pairHash(_:_:)``) and the words no pair token covers, all with `&`
-///   (`('~h1' & 'a' & 'b')`, `('_end_of' & '_of_the' & '_the_term')`); an excluded phrase is left to ``check``
-///   unless a pair token is exactly it;
+///   prefix lexeme `'w*'`, see ``TSVector/prefixLengths``), a phrase its ``CommonWordPairs`` tokens and the
+///   hashes of its other adjacent pairs (``TSVector/pairHash(_:_:)``), with `&` (`'~h1'`, `('~h1' & '~h2')`,
+///   `('_end_of' & '_of_the' & '_the_term')`); an excluded phrase is left to ``check`` unless a pair token is
+///   exactly it;
 /// - ``rankExpression``, the words alone (`'a'`, `'w':*`, `('a' <-> 'b')`), which `ts_rank` weighs and, when
 ///   the query has a phrase, ``check`` tests against the entry's word vector.
 ///
@@ -55,15 +55,16 @@ public struct TSQuery: Sendable, Hashable {
         case .phrase(let words):
             let folded = words.map(TSVector.lexeme)
             guard matching else { return "(" + folded.map(quoted).joined(separator: " <-> ") + ")" }
-            // As in FTS5Query: two words with a common one are exactly their pair token; longer phrases are
-            // narrowed by their pairs, the hashes of the other adjacent pairs and the words no pair covers.
+            // As in FTS5Query: two words with a common one are exactly their pair token; other phrases are
+            // narrowed by their pair tokens and the hashes of their other adjacent pairs, and `check` does the
+            // rest. Every adjacent pair is one or the other, so the words themselves would only add posting
+            // lists for the GIN index to walk in each bucket (a third of a two-word phrase's search).
             let pairs = CommonWordPairs.tokens(inFolded: folded)
             if words.count == 2, let pair = pairs.first { return quoted(pair.token) }
             let paired = Set(pairs.map(\.index))
             let hashes = folded.indices.dropLast().filter { !paired.contains($0) }.map { quoted(TSVector.pairHash(folded[$0], folded[$0 + 1])) }
-            let covered = paired.union(paired.map { $0 + 1 })
-            let uncovered = folded.indices.filter { !covered.contains($0) }.map { quoted(folded[$0]) }
-            return "(" + (pairs.map { quoted($0.token) } + hashes + uncovered).joined(separator: " & ") + ")"
+            let lexemes = pairs.map { quoted($0.token) } + hashes
+            return lexemes.count == 1 ? lexemes[0] : "(" + lexemes.joined(separator: " & ") + ")"
         }
     }
 
