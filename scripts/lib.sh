@@ -42,13 +42,14 @@ pip_install() {
     || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --break-system-packages "$2" >/dev/null
 }
 
-# start_postgres PORT: a throwaway PostgreSQL cluster on 127.0.0.1:PORT owned by the 'postgres' user
-# (initdb refuses root), with a password login 'acme' that may create databases, and a database
+# start_postgres PORT [durable]: a throwaway PostgreSQL cluster on 127.0.0.1:PORT owned by the 'postgres'
+# user (initdb refuses root), with a password login 'acme' that may create databases, and a database
 # 'acme_test'. Sets PGDIR (its directory), PGBIN and POSTGRES_URL; stop_postgres stops every cluster
-# started this way.
+# started this way. Test clusters skip fsync (nothing in them must survive a crash); with `durable`
+# (benchmarks) every commit is flushed as in production and shared_buffers is sized for the data.
 PG_CLUSTERS=()
 start_postgres() {
-  local port=$1
+  local port=$1 durable=${2:-}
   apt_install postgresql postgresql-contrib
   PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
   PGDIR=$(mktemp -d /tmp/acme-pg.XXXXXX)
@@ -63,11 +64,13 @@ start_postgres() {
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$PGDIR'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 max_connections = 400
 CONF
+  if [ "$durable" = durable ]; then
+    echo "shared_buffers = 1GB" >>"$PGDIR/data/postgresql.conf"
+  else
+    printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$PGDIR/data/postgresql.conf"
+  fi
   as_postgres "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 start >/dev/null || { cat "$PGDIR/server.log" >&2; fail "PostgreSQL did not start"; }
   as_postgres "$PGBIN/psql" -h "$PGDIR" -p "$port" -U postgres -v ON_ERROR_STOP=1 -q <<'SQL' >/dev/null
 CREATE ROLE acme LOGIN CREATEDB PASSWORD 'acme_pw';
