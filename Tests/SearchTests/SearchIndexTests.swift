@@ -325,6 +325,27 @@ func ids(_ result: IndexResult) -> [String] { result.hits.map(\.id) }
         #expect(rare.exact)
         #expect(ids(rare) == [id(0)])
         #expect(try await search("missing").hits.isEmpty)
+
+        // Once the table is analyzed, queries with few matches are looked up in the whole table at once: the same results.
+        if postgres {
+            let queries = ["common", "early common", "rare", "rare OR early", "\"rare early\"", "missing", "comm*"]
+            var before: [IndexResult] = []
+            for q in queries { before.append(try await search(q)) }
+            try await f.database.transaction { db in try await db.raw("ANALYZE search_entries").run() }
+            let statistics = try await f.database.read { db in try await LexemeStatistics.fetch(on: db) }
+            #expect(statistics != nil)
+            let lookups = TSQuery(try SearchQuery.parse("rare")).lookups
+            #expect(statistics.map { PostgresSearchIndex.fewMatches($0.estimate(lookups)) } == true)
+            let analyzed = PostgresSearchIndex(database: f.database, bucketRows: 3)
+            for (q, expected) in zip(queries, before) {
+                var query = IndexQuery(
+                    request: SearchRequest(query: try SearchQuery.parse(q)), viewer: .init(userId: IndexFixture.alice, orgId: IndexFixture.org, seesAllProjects: false))
+                query.candidateLimit = 5
+                let result = try await analyzed.search(query)
+                #expect(ids(result) == ids(expected), "\(q)")
+                #expect(result.total == expected.total && result.exact == expected.exact && result.facets == expected.facets, "\(q)")
+            }
+        }
         await f.close()
     }
 

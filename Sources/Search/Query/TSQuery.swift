@@ -22,12 +22,16 @@ public struct TSQuery: Sendable, Hashable {
     public let rankExpression: String
     /// The query in words when it has a phrase that ``expression`` only narrows down to its candidates.
     public let check: String?
+    /// What ``expression`` looks up, for estimating how many entries match: per required group, per alternative,
+    /// the lexemes an entry must all hold (none for a prefix looked up as `'w':*`, whose lexemes are unknown).
+    public let lookups: [[[String]]]
 
     public init(_ query: SearchQuery) {
         let terms = query.positiveGroups.flatMap(\.terms) + query.excludedTerms
         expression = Self.expression(query, matching: true)
         rankExpression = Self.expression(query, matching: false)
         check = terms.contains(where: Self.needsCheck) ? rankExpression : nil
+        lookups = query.positiveGroups.map { group in group.terms.map { Self.indexLexemes($0) ?? [] } }
     }
 
     private static func expression(_ query: SearchQuery, matching: Bool) -> String {
@@ -47,24 +51,35 @@ public struct TSQuery: Sendable, Hashable {
     }
 
     private static func operand(_ term: SearchQuery.Term, matching: Bool) -> String {
+        if matching, let lexemes = indexLexemes(term) {
+            return lexemes.count == 1 ? quoted(lexemes[0]) : "(" + lexemes.map(quoted).joined(separator: " & ") + ")"
+        }
         switch term.kind {
         case .word(let word): return quoted(TSVector.lexeme(word))
+        case .prefix(let stem): return quoted(TSVector.lexeme(stem)) + ":*"
+        case .phrase(let words): return "(" + words.map { quoted(TSVector.lexeme($0)) }.joined(separator: " <-> ") + ")"
+        }
+    }
+
+    /// The lexemes of the index an entry must all hold to match `term`; nil for a prefix without prefix lexemes
+    /// (see ``TSVector/prefixLengths``), which the index looks up as `'w':*`.
+    private static func indexLexemes(_ term: SearchQuery.Term) -> [String]? {
+        switch term.kind {
+        case .word(let word): return [TSVector.lexeme(word)]
         case .prefix(let stem):
             let folded = TSVector.lexeme(stem)
-            return matching && TSVector.prefixLengths.contains(folded.count) ? quoted(folded + "*") : quoted(folded) + ":*"
+            return TSVector.prefixLengths.contains(folded.count) ? [folded + "*"] : nil
         case .phrase(let words):
-            let folded = words.map(TSVector.lexeme)
-            guard matching else { return "(" + folded.map(quoted).joined(separator: " <-> ") + ")" }
             // As in FTS5Query: two words with a common one are exactly their pair token; other phrases are
             // narrowed by their pair tokens and the hashes of their other adjacent pairs, and `check` does the
             // rest. Every adjacent pair is one or the other, so the words themselves would only add posting
             // lists for the GIN index to walk in each bucket (a third of a two-word phrase's search).
+            let folded = words.map(TSVector.lexeme)
             let pairs = CommonWordPairs.tokens(inFolded: folded)
-            if words.count == 2, let pair = pairs.first { return quoted(pair.token) }
+            if words.count == 2, let pair = pairs.first { return [pair.token] }
             let paired = Set(pairs.map(\.index))
-            let hashes = folded.indices.dropLast().filter { !paired.contains($0) }.map { quoted(TSVector.pairHash(folded[$0], folded[$0 + 1])) }
-            let lexemes = pairs.map { quoted($0.token) } + hashes
-            return lexemes.count == 1 ? lexemes[0] : "(" + lexemes.joined(separator: " & ") + ")"
+            let hashes = folded.indices.dropLast().filter { !paired.contains($0) }.map { TSVector.pairHash(folded[$0], folded[$0 + 1]) }
+            return pairs.map(\.token) + hashes
         }
     }
 
