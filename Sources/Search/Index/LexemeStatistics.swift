@@ -58,13 +58,19 @@ struct LexemeStatistics: Sendable, Equatable {
 /// ``LexemeStatistics`` read at most every few minutes: they change only when autovacuum analyzes the table.
 final class LexemeStatisticsCache: Sendable {
     static let lifetime = Duration.seconds(300)
+    /// How soon to look again when there were none (a new table is analyzed once it has grown).
+    static let absentLifetime = Duration.seconds(30)
     private let cached = Mutex<(at: ContinuousClock.Instant, statistics: LexemeStatistics?)?>(nil)
 
     /// The statistics, read again once they are older than ``lifetime``; nil if there are none (or reading them
     /// failed), and searches then look every query up bucket by bucket.
     func statistics(on db: any SQLDatabase) async -> LexemeStatistics? {
         let now = ContinuousClock.now
-        if let cached = cached.withLock({ $0 }), now - cached.at < Self.lifetime { return cached.statistics }
+        if let cached = cached.withLock({ $0 }),
+            now - cached.at < (cached.statistics == nil ? Self.absentLifetime : Self.lifetime)
+        {
+            return cached.statistics
+        }
         let statistics = (try? await LexemeStatistics.fetch(on: db)) ?? nil
         cached.withLock { $0 = (now, statistics) }
         return statistics
