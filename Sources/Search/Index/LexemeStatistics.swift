@@ -55,9 +55,11 @@ struct LexemeStatistics: Sendable, Equatable {
     }
 }
 
-/// ``LexemeStatistics`` read at most every few minutes: they change only when autovacuum analyzes the table.
+/// ``LexemeStatistics`` read at most once a minute: the fractions change only when autovacuum analyzes the table,
+/// but the row count they are applied to is read with them, and a table loaded in bulk must not be searched with
+/// a count from before the load for long (every query would then look like one with few matches).
 final class LexemeStatisticsCache: Sendable {
-    static let lifetime = Duration.seconds(300)
+    static let lifetime = Duration.seconds(60)
     /// How soon to look again when there were none (a new table is analyzed once it has grown).
     static let absentLifetime = Duration.seconds(30)
     private let cached = Mutex<(at: ContinuousClock.Instant, statistics: LexemeStatistics?)?>(nil)
