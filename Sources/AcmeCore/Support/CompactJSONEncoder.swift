@@ -9,8 +9,8 @@ import Foundation
 ///
 /// Every write request encodes its response and its events; JSONEncoder's generic boxing and per-value type
 /// checks were a tenth of a document create's CPU. Scalars here go straight to bytes in one buffer and only
-/// objects keep their members until their keys are sorted. Floating-point numbers, rare in Acme's payloads, are formatted
-/// by JSONEncoder itself so that they stay identical.
+/// objects keep their members until their keys are sorted. Floating-point numbers, rare in Acme's payloads, are
+/// formatted by JSONEncoder itself so that they stay identical.
 public enum CompactJSONEncoder {
     public static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         let scratch = Scratch()
@@ -121,7 +121,9 @@ private indirect enum Node {
             // Sorted by key; of repeated keys the last value wins, as in JSONEncoder's dictionary. Sorting the
             // positions (stable by position for equal keys) costs less than a dictionary of keys per object.
             let entries = members.entries
-            let order = entries.indices.sorted { entries[$0].key != entries[$1].key ? entries[$0].key < entries[$1].key : $0 < $1 }
+            let order = entries.indices.sorted { a, b in
+                entries[a].key != entries[b].key ? entries[a].key < entries[b].key : a < b
+            }
             output.append(UInt8(ascii: "{"))
             var first = true
             for (position, index) in order.enumerated()
