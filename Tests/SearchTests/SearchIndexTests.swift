@@ -307,11 +307,11 @@ func ids(_ result: IndexResult) -> [String] { result.hits.map(\.id) }
                 id: id(n), orgId: IndexFixture.org, projectId: Self.p1, title: "Note \(n)", body: body, tags: [],
                 author: IndexFixture.alice, version: 1, updatedAt: f.now))])
         }
-        func search(_ q: String) async throws -> IndexResult {
+        func search(_ q: String, in engine: (any SearchIndex)? = nil) async throws -> IndexResult {
             var query = IndexQuery(
                 request: SearchRequest(query: try SearchQuery.parse(q)), viewer: .init(userId: IndexFixture.alice, orgId: IndexFixture.org, seesAllProjects: false))
             query.candidateLimit = 5
-            return try await index.search(query)
+            return try await (engine ?? index).search(query)
         }
         let common = try await search("common")
         #expect(!common.exact)
@@ -338,10 +338,7 @@ func ids(_ result: IndexResult) -> [String] { result.hits.map(\.id) }
             #expect(statistics.map { PostgresSearchIndex.fewMatches($0.estimate(lookups)) } == true)
             let analyzed = PostgresSearchIndex(database: f.database, bucketRows: 3)
             for (q, expected) in zip(queries, before) {
-                var query = IndexQuery(
-                    request: SearchRequest(query: try SearchQuery.parse(q)), viewer: .init(userId: IndexFixture.alice, orgId: IndexFixture.org, seesAllProjects: false))
-                query.candidateLimit = 5
-                let result = try await analyzed.search(query)
+                let result = try await search(q, in: analyzed)
                 #expect(ids(result) == ids(expected), "\(q)")
                 #expect(result.total == expected.total && result.exact == expected.exact && result.facets == expected.facets, "\(q)")
             }

@@ -28,7 +28,7 @@ public enum JSONText {
 
     /// Whether a UTF-8 byte must be escaped in a JSON string: quote, backslash and control characters.
     @inline(__always)
-    public static func needsEscape(_ byte: UInt8) -> Bool {
+    static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
