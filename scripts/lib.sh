@@ -67,7 +67,7 @@ unix_socket_directories = '$PGDIR'
 max_connections = 400
 CONF
   if [ "$durable" = durable ]; then
-    echo "shared_buffers = 1GB" >>"$PGDIR/data/postgresql.conf"
+    echo "shared_buffers = 2GB" >>"$PGDIR/data/postgresql.conf"
   else
     printf 'fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n' >>"$PGDIR/data/postgresql.conf"
   fi

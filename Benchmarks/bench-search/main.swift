@@ -113,7 +113,7 @@ func benchPostgres(_ postgres: DatabaseURL) async throws {
     let schema = reusedIndex ?? "bench_search_\(Int(Date().timeIntervalSince1970))"
     let database = try await PostgresDatabasePool.open(name: "search", url: postgres, schema: schema, maxConnections: 16, logger: logger)
     try await Migrator(database: database, migrations: SearchService.migrations, logger: logger).migrate()
-    // Statistics as autovacuum gathers them once a table has grown, so that every run queries with them.
+    // Statistics as autovacuum gathers them once a table has grown, so that every run plans with them.
     let analyze = { try await database.transaction { db in try await db.raw("ANALYZE search_entries").run() } }
     try await measure(PostgresSearchIndex(database: database), afterIndexing: analyze) {
         try await database.read { db in

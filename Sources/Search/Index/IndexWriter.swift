@@ -313,7 +313,7 @@ struct IndexWriter: Sendable {
                     FROM unnest(\(bind: updated.map(\.key))::text[], \(bind: updated.map(\.orgId))::text[],
                         \(bind: updated.map { $0.projectId ?? "" })::text[], \(bind: updated.map { $0.author ?? "" })::text[],
                         \(bind: updated.map { $0.updatedAt.millis })::bigint[], \(bind: updated.map(\.version))::bigint[],
-                        \(bind: updated.map { $0.live ? 1 : 0 })::int[], \(bind: vectors(updated, \.literal))::text[], \(bind: vectors(updated, \.words))::text[],
+                        \(bind: updated.map { $0.live ? 1 : 0 })::int[], \(bind: vectors(updated, \.indexed))::text[], \(bind: vectors(updated, \.words))::text[],
                         \(bind: tags(updated))::text[])
                         AS x(entry_key, org_id, project_id, author, updated_at, version, live, tsv, words, tags)
                     WHERE e.entry_key = x.entry_key
@@ -331,7 +331,7 @@ struct IndexWriter: Sendable {
                         \(bind: inserted.map(\.id))::text[], \(bind: inserted.map(\.orgId))::text[],
                         \(bind: inserted.map { $0.projectId ?? "" })::text[], \(bind: inserted.map { $0.author ?? "" })::text[],
                         \(bind: inserted.map { $0.updatedAt.millis })::bigint[], \(bind: inserted.map(\.version))::bigint[],
-                        \(bind: inserted.map { $0.live ? 1 : 0 })::int[], \(bind: vectors(inserted, \.literal))::text[], \(bind: vectors(inserted, \.words))::text[],
+                        \(bind: inserted.map { $0.live ? 1 : 0 })::int[], \(bind: vectors(inserted, \.indexed))::text[], \(bind: vectors(inserted, \.words))::text[],
                         \(bind: tags(inserted))::text[])
                         AS x(entry_key, kind, id, org_id, project_id, author, updated_at, version, live, tsv, words, tags)) y
                     RETURNING entry_key, rid

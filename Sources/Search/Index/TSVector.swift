@@ -1,10 +1,10 @@
 import AcmeCore
 
-/// An entry's text as a PostgreSQL `tsvector` literal, to bind and cast with `::tsvector`: the words as the query
-/// parser splits them, case- and diacritic-folded (as SQLite's tokenizer compares them), title words weighted `A`
-/// and body words `B`, positions counted through the title and on into the body (as `title || body` numbers them),
-/// the ``CommonWordPairs`` tokens at their first word's position, and, without positions, prefix lexemes (see
-/// ``prefixLengths``) and hashes of the other adjacent pairs (see ``pairHash(_:_:)``).
+/// An entry's text as PostgreSQL `tsvector` literals, to bind and cast with `::tsvector`: the words as the query
+/// parser splits them, case- and diacritic-folded (as SQLite's tokenizer compares them), with their positions for
+/// ranking and phrase checks (``words``); and every lexeme the index looks entries up by, without positions
+/// (``indexed``): the words, the ``CommonWordPairs`` tokens, prefix lexemes (see ``prefixLengths``) and hashes of the
+/// other adjacent pairs (see ``pairHash(_:_:)``), each marked for its entry's bucket (see ``bucketMarker``).
 ///
 /// Built here rather than with `to_tsvector` so that the vector can hold the pair tokens (PostgreSQL's parser
 /// splits `_of_the`), which make a phrase with a common word one short posting list instead of two of the longest,
@@ -12,14 +12,19 @@ import AcmeCore
 ///
 /// PostgreSQL's limits are kept as `to_tsvector` keeps them: a word longer than ``maxLexemeBytes`` is left out,
 /// positions stop at ``maxPosition`` and at ``maxPositions`` per word; and where `to_tsvector` would refuse a text
-/// whose words and positions take more than 1 MiB, the vector keeps what fits in ``maxSize``.
+/// whose words and positions take more than 1 MiB, the vectors keep what fits in ``maxSize``.
 struct TSVector: Sendable, Equatable {
-    static let maxLexemeBytes = 2_047
+    /// PostgreSQL's longest lexeme, less the bucket an indexed lexeme carries.
+    static let maxLexemeBytes = 2_047 - bucketBytes
     static let maxPosition = 16_383
     static let maxPositions = 255
-    /// PostgreSQL refuses a vector whose lexemes and positions take more than 1 MiB - 1 bytes (see ``Builder/size``);
-    /// a few bytes are left for the bucket lexeme that ``PostgresSearchIndex`` appends.
+    /// PostgreSQL refuses a vector whose lexemes and positions take more than 1 MiB - 1 bytes (see ``Builder/size``).
     static let maxSize = 1_048_575 - 64
+    /// Where ``PostgresSearchIndex`` writes the entry's bucket into each indexed lexeme (and ``TSQuery`` the bucket
+    /// it looks in): `U+0001`, which no lexeme contains (words are letters and digits).
+    static let bucketMarker = "\u{1}"
+    /// Bytes counted against ``maxSize`` for each indexed lexeme's bucket (`<number>#`, up to 10^7 buckets).
+    static let bucketBytes = 8
     /// Every word of at least 3 or 4 characters also gives the lexeme `<its first 3 or 4 characters>*`, without
     /// positions, which a ``TSQuery`` prefix of that length looks up exactly. A prefix query (`mus:*`) is otherwise
     /// a partial match, which scans every lexeme with the prefix, and the bucket-by-bucket search would repeat that
@@ -47,7 +52,8 @@ struct TSVector: Sendable, Equatable {
 
     private static let pairHashDigits = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-.".utf8)
 
-    let literal: String
+    /// Every lexeme once, without positions, each `'<bucketMarker>lexeme'`: what the GIN index looks entries up by.
+    let indexed: String
     /// The words alone with their positions (no pair tokens, prefix or pair-hash lexemes): the vector a search ranks
     /// by and checks phrases against, small enough to be stored in the row (see ``PostgresSearchIndex``).
     let words: String
@@ -58,31 +64,31 @@ struct TSVector: Sendable, Equatable {
         var builder = Builder()
         builder.add(SearchQuery.normalizedWords(in: title), weight: "A")
         builder.add(SearchQuery.normalizedWords(in: body), weight: "B")
-        (literal, words) = builder.literals
-        terms = builder.order.filter { !Builder.isPair($0) && (3...32).contains($0.count) }
+        (indexed, words) = builder.literals
+        terms = builder.order.filter { (3...32).contains($0.count) }
     }
 
     /// The lexeme a query word or stem is compared with.
     static func lexeme(_ word: String) -> String { Snippet.fold(word) }
 
     private struct Builder {
-        /// Each lexeme's positions as literal text (`3A,17A`), with how many and the last one.
+        /// Each word's positions as literal text (`3A,17A`), with how many and the last one.
         var lexemes: [String: (text: String, count: Int, last: Int)] = [:]
         var order: [String] = []
-        /// Prefix and pair-hash lexemes, in order, without positions.
+        /// Pair tokens, prefix and pair-hash lexemes, in order, without positions.
         var stripped: [String] = []
         var strippedSet: Set<String> = []
         /// What PostgreSQL counts against ``maxSize``: each lexeme's bytes rounded up to an even number, then
-        /// 2 bytes for its count of positions and 2 per position.
+        /// 2 bytes for its count of positions and 2 per position; with ``bucketBytes`` more per lexeme, this bounds
+        /// both vectors.
         var size = 0
         var position = 0
 
         mutating func add(_ words: [String], weight: Character) {
             let folded = words.map(TSVector.lexeme)
             for (index, word) in folded.enumerated() { add(word, at: position + index + 1, weight: weight) }
-            // A pair token sits where its first word does.
             let pairs = CommonWordPairs.tokens(inFolded: folded)
-            for (index, token) in pairs { add(token, at: position + index + 1, weight: weight) }
+            for (_, token) in pairs { addStripped(token) }
             let paired = Set(pairs.map(\.index))
             for index in folded.indices.dropLast() where !paired.contains(index) {
                 addStripped(TSVector.pairHash(folded[index], folded[index + 1]))
@@ -109,7 +115,7 @@ struct TSVector: Sendable, Equatable {
                 return
             }
             let bytes = lexeme.utf8.count
-            let cost = (bytes + 1) / 2 * 2 + 4
+            let cost = (bytes + 1) / 2 * 2 + 4 + TSVector.bucketBytes
             guard bytes <= TSVector.maxLexemeBytes, size + cost <= TSVector.maxSize else { return }
             size += cost
             lexemes[lexeme] = (String(position) + String(weight), 1, position)
@@ -117,26 +123,23 @@ struct TSVector: Sendable, Equatable {
         }
 
         private mutating func addStripped(_ lexeme: String) {
-            let cost = (lexeme.utf8.count + 1) / 2 * 2
-            guard !strippedSet.contains(lexeme), size + cost <= TSVector.maxSize else { return }
+            let bytes = lexeme.utf8.count
+            let cost = (bytes + 1) / 2 * 2 + TSVector.bucketBytes
+            guard bytes <= TSVector.maxLexemeBytes, !strippedSet.contains(lexeme), size + cost <= TSVector.maxSize else { return }
             size += cost
             strippedSet.insert(lexeme)
             stripped.append(lexeme)
         }
 
-        /// Pair tokens start with `_`, as no word does.
-        static func isPair(_ lexeme: String) -> Bool { lexeme.hasPrefix("_") }
-
-        /// The whole vector and the words alone, each lexeme's positioned text built once for both.
+        /// The indexed vector and the words alone.
         var literals: (indexed: String, words: String) {
             var indexed: [String] = [], words: [String] = []
             indexed.reserveCapacity(order.count + stripped.count)
             for lexeme in order {
-                let entry = TSQuery.quoted(lexeme) + ":" + lexemes[lexeme]!.text
-                indexed.append(entry)
-                if !Self.isPair(lexeme) { words.append(entry) }
+                indexed.append(TSQuery.quoted(TSVector.bucketMarker + lexeme))
+                words.append(TSQuery.quoted(lexeme) + ":" + lexemes[lexeme]!.text)
             }
-            indexed += stripped.map(TSQuery.quoted)
+            indexed += stripped.map { TSQuery.quoted(TSVector.bucketMarker + $0) }
             return (indexed.joined(separator: " "), words.joined(separator: " "))
         }
     }

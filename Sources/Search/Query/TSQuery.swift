@@ -9,7 +9,8 @@
 ///   prefix lexeme `'w*'`, see ``TSVector/prefixLengths``), a phrase its ``CommonWordPairs`` tokens and the
 ///   hashes of its other adjacent pairs (``TSVector/pairHash(_:_:)``), with `&` (`'~h1'`, `('~h1' & '~h2')`,
 ///   `('_end_of' & '_of_the' & '_the_term')`); an excluded phrase is left to ``check`` unless a pair token is
-///   exactly it;
+///   exactly it. Every lexeme starts with ``TSVector/bucketMarker``, which the search replaces with the bucket it
+///   looks in;
 /// - ``rankExpression``, the words alone (`'a'`, `'w':*`, `('a' <-> 'b')`), which `ts_rank` weighs and, when
 ///   the query has a phrase, ``check`` tests against the entry's word vector.
 ///
@@ -17,21 +18,18 @@
 /// OR groups are parenthesized, so the text never depends on precedence (`!` > `<->` > `&` > `|`).
 public struct TSQuery: Sendable, Hashable {
     /// What the index looks candidates up by: every match is a candidate, and without a phrase every candidate a match.
+    /// Its lexemes are marked for the bucket (see ``TSVector/bucketMarker``).
     public let expression: String
     /// What `ts_rank` weighs: the query in words.
     public let rankExpression: String
     /// The query in words when it has a phrase that ``expression`` only narrows down to its candidates.
     public let check: String?
-    /// What ``expression`` looks up, for estimating how many entries match: per required group, per alternative,
-    /// the lexemes an entry must all hold (none for a prefix looked up as `'w':*`, whose lexemes are unknown).
-    public let lookups: [[[String]]]
 
     public init(_ query: SearchQuery) {
         let terms = query.positiveGroups.flatMap(\.terms) + query.excludedTerms
         expression = Self.expression(query, matching: true)
         rankExpression = Self.expression(query, matching: false)
         check = terms.contains(where: Self.needsCheck) ? rankExpression : nil
-        lookups = query.positiveGroups.map { group in group.terms.map { Self.indexLexemes($0) ?? [] } }
     }
 
     private static func expression(_ query: SearchQuery, matching: Bool) -> String {
@@ -51,8 +49,12 @@ public struct TSQuery: Sendable, Hashable {
     }
 
     private static func operand(_ term: SearchQuery.Term, matching: Bool) -> String {
-        if matching, let lexemes = indexLexemes(term) {
-            return lexemes.count == 1 ? quoted(lexemes[0]) : "(" + lexemes.map(quoted).joined(separator: " & ") + ")"
+        if matching {
+            let marked = { (lexeme: String) in quoted(TSVector.bucketMarker + lexeme) }
+            if let lexemes = indexLexemes(term) {
+                return lexemes.count == 1 ? marked(lexemes[0]) : "(" + lexemes.map(marked).joined(separator: " & ") + ")"
+            }
+            if case .prefix(let stem) = term.kind { return marked(TSVector.lexeme(stem)) + ":*" }
         }
         switch term.kind {
         case .word(let word): return quoted(TSVector.lexeme(word))
