@@ -17,11 +17,12 @@ struct IndexSearch {
         /// `FROM … WHERE <the engine's match> AND ` (the shared filter follows), newest first by `rowID`, scored in
         /// the same statement: FTS5's ranking needs the match itself.
         case matching(SQLQueryString, rowID: String)
-        /// PostgreSQL: a statement selecting `rid` and `tid` (the row's `ctid`) of the newest `limit` entries that match
-        /// and pass `filter`, newest first; scored afterwards, only those (a bitmap scan would rank every match before
-        /// sorting), with the rows fetched again by `ctid` (the same statement sees the same row versions). Their
-        /// `tags` arrays make the tag facet, rather than a lookup in `search_tags` per candidate.
-        case newest(@Sendable (_ filter: SQLQueryString, _ limit: Int) -> SQLQueryString)
+        /// PostgreSQL: a statement selecting `columns` (scores included) of the newest `limit` entries that match and
+        /// pass `filter`, newest first. The search reads them bucket by bucket (see ``PostgresSearchIndex``) and scores
+        /// every match of the buckets it reads, a few hundred beyond the candidates at most; one bitmap scan of the
+        /// whole table would rank every match before sorting. Their `tags` arrays make the tag facet, rather than a
+        /// lookup in `search_tags` per candidate.
+        case newest(@Sendable (_ columns: SQLQueryString, _ filter: SQLQueryString, _ limit: Int) -> SQLQueryString)
     }
 
     var candidates: Candidates
@@ -40,8 +41,7 @@ struct IndexSearch {
                 + matching + filter + " ORDER BY \(unsafeRaw: rowID) DESC LIMIT \(literal: limit + 1))"
             tagRows = "k CROSS JOIN search_tags t WHERE t.entry_key = k.entry_key"
         case .newest(let newest):
-            statement = "WITH m AS MATERIALIZED (" + newest(filter, limit + 1) + "), c AS MATERIALIZED (SELECT e.rid, e.entry_key, e.kind, e.project_id, e.tags, "
-                + score + " AS score FROM m JOIN search_entries e ON e.ctid = m.tid)"
+            statement = "WITH c AS MATERIALIZED (" + newest("e.rid, e.entry_key, e.kind, e.project_id, e.tags, " + score + " AS score", filter, limit + 1) + ")"
             tagRows = "k CROSS JOIN LATERAL unnest(k.tags) AS t(tag)"
         }
         // The page's rows come with their text (snippets and titles); the other rows leave those columns NULL.

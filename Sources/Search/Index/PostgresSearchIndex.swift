@@ -90,10 +90,10 @@ public struct PostgresSearchIndex: SearchIndex {
         let compiled = TSQuery(query.request.query)
         let check: SQLQueryString = compiled.check.map { "e.words @@ \(bind: $0)::tsquery AND " } ?? ""
         let score: SQLQueryString = "ts_rank('\(unsafeRaw: Self.weights)', e.words, \(bind: compiled.rankExpression)::tsquery)::float8"
-        let candidates = IndexSearch.Candidates.newest { [bucketRows] filter, limit in
+        let candidates = IndexSearch.Candidates.newest { [bucketRows] columns, filter, limit in
             // `OFFSET 0` keeps each bucket's subquery a subquery, run per bucket as the outer LIMIT asks for more.
-            "SELECT x.rid, x.tid FROM generate_series(((SELECT max(rid) FROM search_entries) / \(literal: bucketRows))::integer, 0, -1) AS b(n) "
-                + "CROSS JOIN LATERAL (SELECT e.rid, e.ctid AS tid FROM search_entries e WHERE e.tsv @@ replace(\(bind: compiled.expression), chr(1), b.n::text || '#')::tsquery AND "
+            "SELECT x.* FROM generate_series(((SELECT max(rid) FROM search_entries) / \(literal: bucketRows))::integer, 0, -1) AS b(n) "
+                + "CROSS JOIN LATERAL (SELECT " + columns + " FROM search_entries e WHERE e.tsv @@ replace(\(bind: compiled.expression), chr(1), b.n::text || '#')::tsquery AND "
                 + check + filter + " ORDER BY e.rid DESC OFFSET 0) x LIMIT \(literal: limit)"
         }
         return try await database.read { db in
