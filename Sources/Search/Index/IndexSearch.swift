@@ -42,7 +42,9 @@ struct IndexSearch {
             tagRows = "k CROSS JOIN search_tags t WHERE t.entry_key = k.entry_key"
         case .newest(let newest):
             statement = "WITH c AS MATERIALIZED (" + newest("e.rid, e.entry_key, e.kind, e.project_id, e.tags, " + score + " AS score", filter, limit + 1) + ")"
-            tagRows = "k CROSS JOIN LATERAL unnest(k.tags) AS t(tag)"
+            // unnest() in the select list rather than a lateral function scan, which stored each row's tags in a
+            // tuplestore of its own (0.9–2.1 ms for a thousand candidates, against 0.5–0.8).
+            tagRows = "(SELECT unnest(k.tags) AS tag FROM k) t"
         }
         // The page's rows come with their text (snippets and titles); the other rows leave those columns NULL.
         statement += """
