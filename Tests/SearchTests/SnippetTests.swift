@@ -10,9 +10,9 @@ import Testing
         for _ in 0..<2_000 {
             let scalars = (0..<Int.random(in: 1...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
             let word = String(String.UnicodeScalarView(scalars))
-            #expect(Snippet.normalized(word.unicodeScalars[...]) == word.precomposedStringWithCompatibilityMapping.lowercased(), "\(word)")
+            #expect(Snippet.normalized(Array(word.utf8)) == word.precomposedStringWithCompatibilityMapping.lowercased(), "\(word)")
         }
-        #expect(Snippet.normalized("HeLLo"[...].unicodeScalars) == "hello")
+        #expect(Snippet.normalized(Array("HeLLo".utf8)) == "hello")
     }
 
     /// The ASCII shortcut of the word splitter gives what the Unicode general categories give.
@@ -36,9 +36,8 @@ import Testing
             guard let query = try? SearchQuery.parse(word() + " " + word() + "*") else { continue }
             let snippet = Snippet(query)
             for _ in 0..<20 {
-                let text = word()
-                let scalars = text.unicodeScalars[...]
-                if snippet.matches(Snippet.normalized(scalars)) { #expect(snippet.mayMatch(scalars), "\(text) for \(query)") }
+                let bytes = Array(word().utf8)
+                if snippet.matches(Snippet.normalized(bytes)) { #expect(snippet.mayMatch(bytes), "\(String(decoding: bytes, as: UTF8.self)) for \(query)") }
             }
         }
     }
@@ -65,5 +64,29 @@ import Testing
         let snippet = Snippet(try SearchQuery.parse("quick conf*"))
         #expect(snippet.render("The QUICK <brown> fox & the Configured dog.")
             == "The <mark>QUICK</mark> &lt;brown&gt; fox &amp; the <mark>Configured</mark> dog.")
+    }
+
+    /// Words are found in the text's UTF-8: marks and variation selectors stay in their word, other scalars separate,
+    /// compatibility forms and case fold as the query's do; the window is cut with "…", and the rest escaped.
+    @Test func marksWordsInAnyScriptAndEscapesTheRest() throws {
+        let cases: [(query: String, text: String, html: String)] = [
+            ("naïve café", "Ünïcode NAÏVE text: a café, ﬁle & \"quotes\" <tags> 'single' — テスト 😀 e\u{301}clair naive.",
+             "Ünïcode <mark>NAÏVE</mark> text: a <mark>café</mark>, ﬁle &amp; &quot;quotes&quot; &lt;tags&gt; &#39;single&#39; — テスト 😀 e\u{301}clair <mark>naive</mark>."),
+            ("file*", "Profile files: ﬁle FILE fileset, \u{FE0F}file\u{FE0F}s and f\u{301}ile; 𝔣ile 😀files end",
+             "Profile <mark>files</mark>: <mark>ﬁle</mark> <mark>FILE</mark> <mark>fileset</mark>, \u{FE0F}<mark>file\u{FE0F}s</mark> and <mark>f\u{301}ile</mark>; <mark>𝔣ile</mark> 😀<mark>files</mark> end"),
+            ("end", String(repeating: "lorem ipsum dolor ", count: 20) + "the END is near, end of story " + String(repeating: "sit amet ", count: 20),
+             "…ipsum dolor lorem ipsum dolor the <mark>END</mark> is near, <mark>end</mark> of story sit amet sit amet sit amet sit amet sit amet sit amet…"),
+            ("alpha beta", "Beta first, then words " + String(repeating: "x ", count: 30) + "alpha and beta together, alpha again.",
+             "…x x x x x x <mark>alpha</mark> and <mark>beta</mark> together, <mark>alpha</mark> again."),
+            ("ünï*", "ÜNÏCODE and ünïversal and unicode",
+             "<mark>ÜNÏCODE</mark> and <mark>ünïversal</mark> and <mark>unicode</mark>"),
+            ("x", "no match here at all <b>bold</b> & more",
+             "no match here at all &lt;b&gt;bold&lt;/b&gt; &amp; more"),
+            ("da", "ДА да Da dA déjà-vu da.",
+             "ДА да <mark>Da</mark> <mark>dA</mark> déjà-vu <mark>da</mark>."),
+        ]
+        for (query, text, html) in cases {
+            #expect(Snippet(try SearchQuery.parse(query)).render(text) == html, "\(query)")
+        }
     }
 }

@@ -39,18 +39,13 @@ public struct Snippet: Sendable {
         shortestPrefix = prefixes.map(\.utf8.count).min() ?? .max
     }
 
-    /// False for an ASCII word whose first letter or length no query word has; true for anything else.
-    func mayMatch(_ word: Substring.UnicodeScalarView) -> Bool {
-        guard let firstLetters, let first = word.first, first.isASCII else { return true }
+    /// False for an ASCII word (its UTF-8 bytes) whose first letter or length no query word has; true for anything else.
+    func mayMatch(_ word: some Collection<UInt8>) -> Bool {
+        guard let firstLetters, let first = word.first, first < 0x80 else { return true }
         // Normalizing and folding keep an ASCII first letter (but for its case); the length only an all-ASCII word keeps.
-        let letter = UInt8(truncatingIfNeeded: first.value)
-        guard firstLetters.contains(SearchQuery.asciiWordByte(letter) ?? letter) else { return false }
-        var count = 0
-        for scalar in word {
-            guard scalar.isASCII else { return true }
-            count += 1
-        }
-        return lengths.contains(count) || count >= shortestPrefix
+        guard firstLetters.contains(SearchQuery.asciiWordByte(first) ?? first) else { return false }
+        guard word.allSatisfy({ $0 < 0x80 }) else { return true }
+        return lengths.contains(word.count) || word.count >= shortestPrefix
     }
 
     /// Whether a (normalized) word of the text matches a query word or prefix.
@@ -60,33 +55,42 @@ public struct Snippet: Sendable {
     }
 
     public func render(_ text: String) -> String {
-        let scalars = text.unicodeScalars
+        var text = text
+        return text.withUTF8(render)
+    }
+
+    /// ``render(_:)`` over the text's UTF-8, which Swift strings hold contiguously: words are byte ranges, ASCII is
+    /// classified by byte and only other scalars are decoded (a scalar view's indices and per-scalar appends took a
+    /// third of a search's client time).
+    private func render(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         // Word ranges in the text, and which of them match.
-        var ranges: [Range<String.UnicodeScalarView.Index>] = []
+        var ranges: [Range<Int>] = []
         var matched: [Int] = []
         var matchedWords: [String] = []
-        var start: String.UnicodeScalarView.Index?
-        var index = scalars.startIndex
+        var start: Int?
+        var index = 0
         var scanned = 0
-        func flush(at end: String.UnicodeScalarView.Index) {
+        func flush(at end: Int) {
             guard let begin = start else { return }
             start = nil
-            if mayMatch(scalars[begin..<end]) {
-                let word = Self.normalized(scalars[begin..<end])
-                if matches(word) {
+            let word = bytes[begin..<end]
+            if mayMatch(word) {
+                let normalized = Self.normalized(word)
+                if matches(normalized) {
                     matched.append(ranges.count)
-                    matchedWords.append(Self.fold(word))
+                    matchedWords.append(Self.fold(normalized))
                 }
             }
             ranges.append(begin..<end)
         }
-        while index < scalars.endIndex, scanned < Self.scanLimit {
-            switch SearchQuery.wordRole(of: scalars[index]) {
+        while index < bytes.count, scanned < Self.scanLimit {
+            let (scalar, width) = Self.scalar(in: bytes, at: index)
+            switch SearchQuery.wordRole(of: scalar) {
             case .letter: if start == nil { start = index }
             case .mark, .ignored: break
             case .separator: flush(at: index)
             }
-            index = scalars.index(after: index)
+            index += width
             scanned += 1
         }
         flush(at: index)
@@ -113,41 +117,53 @@ public struct Snippet: Sendable {
         first = first <= Self.contextWords + 2 ? 0 : first - Self.contextWords
         let last = min(ranges.count, first + Self.windowWords) - 1
 
-        var html = first > 0 ? "…" : ""
+        var html: [UInt8] = []
+        html.reserveCapacity(ranges[last].upperBound - ranges[first].lowerBound + 64)
+        if first > 0 { html += Self.ellipsis }
         var cursor = ranges[first].lowerBound
         let marked = Set(matched)
         for wordIndex in first...last {
             let range = ranges[wordIndex]
-            Self.escape(scalars[cursor..<range.lowerBound], into: &html)
+            Self.escape(bytes[cursor..<range.lowerBound], into: &html)
             if marked.contains(wordIndex) {
-                html += "<mark>"
-                Self.escape(scalars[range], into: &html)
-                html += "</mark>"
+                html += Self.markOpen
+                Self.escape(bytes[range], into: &html)
+                html += Self.markClose
             } else {
-                Self.escape(scalars[range], into: &html)
+                Self.escape(bytes[range], into: &html)
             }
             cursor = range.upperBound
         }
-        if last < ranges.count - 1 || index < scalars.endIndex {
-            html += "…"
+        if last < ranges.count - 1 || index < bytes.count {
+            html += Self.ellipsis
         } else {
-            Self.escape(scalars[cursor...], into: &html)  // the text's own ending, e.g. its final full stop
+            Self.escape(bytes[cursor...], into: &html)  // the text's own ending, e.g. its final full stop
         }
-        return html
+        return String(decoding: html, as: UTF8.self)
     }
 
-    /// A word of the text as the query parser normalizes words (NFKC, lowercase). Most words are ASCII, which
-    /// NFKC leaves alone, and lowercasing them by hand is far cheaper than Foundation's normalization (that
+    private static let ellipsis = Array("…".utf8), markOpen = Array("<mark>".utf8), markClose = Array("</mark>".utf8)
+
+    /// The scalar that starts at `index` of valid UTF-8, and its length in bytes.
+    static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
+        let lead = bytes[index]
+        guard lead >= 0x80 else { return (Unicode.Scalar(lead), 1) }
+        let width = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        var value = UInt32(lead) & (0x7F >> width)
+        for offset in 1..<width { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", width)
+    }
+
+    /// A word of the text (its UTF-8) as the query parser normalizes words (NFKC, lowercase). Most words are ASCII,
+    /// which NFKC leaves alone, and lowercasing them by hand is far cheaper than Foundation's normalization (that
     /// was most of a search's time on long bodies).
-    static func normalized(_ word: Substring.UnicodeScalarView) -> String {
-        guard word.allSatisfy(\.isASCII) else { return String(word).precomposedStringWithCompatibilityMapping.lowercased() }
-        let count = word.count
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            for (offset, scalar) in word.enumerated() {
-                let byte = UInt8(truncatingIfNeeded: scalar.value)
-                buffer[offset] = SearchQuery.asciiWordByte(byte) ?? byte
-            }
-            return count
+    static func normalized(_ word: some Collection<UInt8>) -> String {
+        guard word.allSatisfy({ $0 < 0x80 }) else {
+            return String(decoding: word, as: UTF8.self).precomposedStringWithCompatibilityMapping.lowercased()
+        }
+        return String(unsafeUninitializedCapacity: word.count) { buffer in
+            for (offset, byte) in word.enumerated() { buffer[offset] = SearchQuery.asciiWordByte(byte) ?? byte }
+            return word.count
         }
     }
 
@@ -157,15 +173,16 @@ public struct Snippet: Sendable {
         return word.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil)
     }
 
-    static func escape(_ text: Substring.UnicodeScalarView, into html: inout String) {
-        for scalar in text {
-            switch scalar {
-            case "&": html += "&amp;"
-            case "<": html += "&lt;"
-            case ">": html += "&gt;"
-            case "\"": html += "&quot;"
-            case "'": html += "&#39;"
-            default: html.unicodeScalars.append(scalar)
+    /// Appends UTF-8 text HTML-escaped (the five special characters are ASCII, so other bytes are copied as they are).
+    static func escape(_ text: Slice<UnsafeBufferPointer<UInt8>>, into html: inout [UInt8]) {
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "&"): html.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): html.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): html.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): html.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): html.append(contentsOf: "&#39;".utf8)
+            default: html.append(byte)
             }
         }
     }
