@@ -21,7 +21,8 @@ public struct TSQuery: Sendable, Hashable {
     /// What the index looks candidates up by: every match is a candidate, and without a phrase every candidate a match.
     /// Its lexemes are marked for the bucket (see ``TSVector/bucketMarker``).
     public let expression: String
-    /// What `ts_rank` weighs: each word and prefix of the positive terms once, joined with `|` (`'a' | 'b' | 'w':*`).
+    /// What `ts_rank` weighs: each word and prefix of the positive terms once, joined with `|` (`'a' | 'b' | 'w':*`),
+    /// without ``CommonWordPairs/common`` words unless the query has nothing else.
     /// PostgreSQL ranks a query whose top operator is `&` or `<->` by the distances between the positions of every
     /// pair of its words, up to 255 × 255 per entry, which took 10 ms for 900 candidates that repeat both words
     /// ("pass gdb"); under `|` each word's weighted occurrences count once, with diminishing returns, as term
@@ -34,14 +35,22 @@ public struct TSQuery: Sendable, Hashable {
         let positive = query.positiveGroups.flatMap(\.terms)
         expression = Self.expression(query, matching: true)
         check = (positive + query.excludedTerms).contains(where: Self.needsCheck) ? Self.expression(query, matching: false) : nil
-        var seen: Set<String> = []
-        rankExpression = positive.flatMap { term -> [String] in
+        // Function words ("the", "to", with up to 255 positions in an entry) say little about relevance, as a low
+        // IDF would, and cost most of the ranking; they count only in a query of nothing else.
+        func word(_ word: String) -> (operand: String, common: Bool) {
+            let lexeme = TSVector.lexeme(word)
+            return (Self.quoted(lexeme), CommonWordPairs.common.contains(lexeme))
+        }
+        let words = positive.flatMap { term -> [(operand: String, common: Bool)] in
             switch term.kind {
-            case .word(let word): [Self.quoted(TSVector.lexeme(word))]
-            case .prefix(let stem): [Self.quoted(TSVector.lexeme(stem)) + ":*"]
-            case .phrase(let words): words.map { Self.quoted(TSVector.lexeme($0)) }
+            case .word(let text): [word(text)]
+            case .prefix(let stem): [(Self.quoted(TSVector.lexeme(stem)) + ":*", false)]
+            case .phrase(let texts): texts.map(word)
             }
-        }.filter { seen.insert($0).inserted }.joined(separator: " | ")
+        }
+        let ranked = words.contains { !$0.common } ? words.filter { !$0.common } : words
+        var seen: Set<String> = []
+        rankExpression = ranked.map(\.operand).filter { seen.insert($0).inserted }.joined(separator: " | ")
     }
 
     private static func expression(_ query: SearchQuery, matching: Bool) -> String {
