@@ -145,7 +145,7 @@ public struct Snippet: Sendable {
     private static let ellipsis = Array("…".utf8), markOpen = Array("<mark>".utf8), markClose = Array("</mark>".utf8)
 
     /// The scalar that starts at `index` of valid UTF-8, and its length in bytes.
-    static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
+    private static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
         let lead = bytes[index]
         guard lead >= 0x80 else { return (Unicode.Scalar(lead), 1) }
         let width = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
