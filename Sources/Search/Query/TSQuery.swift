@@ -70,28 +70,20 @@ public struct TSQuery: Sendable, Hashable {
     }
 
     private static func operand(_ term: SearchQuery.Term, matching: Bool) -> String {
-        if matching {
-            let marked = { (lexeme: String) in quoted(TSVector.bucketMarker + lexeme) }
-            if let lexemes = indexLexemes(term) {
-                return lexemes.count == 1 ? marked(lexemes[0]) : "(" + lexemes.map(marked).joined(separator: " & ") + ")"
+        guard matching else {
+            switch term.kind {
+            case .word(let word): return quoted(TSVector.lexeme(word))
+            case .prefix(let stem): return quoted(TSVector.lexeme(stem)) + ":*"
+            case .phrase(let words): return "(" + words.map { quoted(TSVector.lexeme($0)) }.joined(separator: " <-> ") + ")"
             }
-            if case .prefix(let stem) = term.kind { return marked(TSVector.lexeme(stem)) + ":*" }
         }
+        // What the index holds, each lexeme marked for the bucket.
+        let marked = { (lexeme: String) in quoted(TSVector.bucketMarker + lexeme) }
         switch term.kind {
-        case .word(let word): return quoted(TSVector.lexeme(word))
-        case .prefix(let stem): return quoted(TSVector.lexeme(stem)) + ":*"
-        case .phrase(let words): return "(" + words.map { quoted(TSVector.lexeme($0)) }.joined(separator: " <-> ") + ")"
-        }
-    }
-
-    /// The lexemes of the index an entry must all hold to match `term`; nil for a prefix without prefix lexemes
-    /// (see ``TSVector/prefixLengths``), which the index looks up as `'w':*`.
-    private static func indexLexemes(_ term: SearchQuery.Term) -> [String]? {
-        switch term.kind {
-        case .word(let word): return [TSVector.lexeme(word)]
+        case .word(let word): return marked(TSVector.lexeme(word))
         case .prefix(let stem):
             let folded = TSVector.lexeme(stem)
-            return TSVector.prefixLengths.contains(folded.count) ? [folded + "*"] : nil
+            return TSVector.prefixLengths.contains(folded.count) ? marked(folded + "*") : marked(folded) + ":*"
         case .phrase(let words):
             // As in FTS5Query: two words with a common one are exactly their pair token; other phrases are
             // narrowed by their pair tokens and the hashes of their other adjacent pairs, and `check` does the
@@ -99,10 +91,11 @@ public struct TSQuery: Sendable, Hashable {
             // lists for the GIN index to walk in each bucket (a third of a two-word phrase's search).
             let folded = words.map(TSVector.lexeme)
             let pairs = CommonWordPairs.tokens(inFolded: folded)
-            if words.count == 2, let pair = pairs.first { return [pair.token] }
+            if words.count == 2, let pair = pairs.first { return marked(pair.token) }
             let paired = Set(pairs.map(\.index))
             let hashes = folded.indices.dropLast().filter { !paired.contains($0) }.map { TSVector.pairHash(folded[$0], folded[$0 + 1]) }
-            return pairs.map(\.token) + hashes
+            let lexemes = (pairs.map(\.token) + hashes).map(marked)
+            return lexemes.count == 1 ? lexemes[0] : "(" + lexemes.joined(separator: " & ") + ")"
         }
     }
 
