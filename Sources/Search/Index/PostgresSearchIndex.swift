@@ -34,7 +34,13 @@ public struct PostgresSearchIndex: SearchIndex {
     /// SQL for the stored vector: the ``TSVector/indexed`` literal column `vector` with the bucket of the row id
     /// column `rowID` written into its lexemes, cast to `tsvector`.
     static func bucketed(_ vector: String, rowID: String, bucketRows: Int) -> SQLQueryString {
-        "replace(\(unsafeRaw: vector), chr(1), (\(unsafeRaw: rowID) / \(literal: bucketRows))::text || '#')::tsvector"
+        inBucket("\(unsafeRaw: vector)", "\(unsafeRaw: rowID) / \(literal: bucketRows)") + "::tsvector"
+    }
+
+    /// SQL for `text` with the integer `bucket` written where ``TSVector/bucketMarker`` (`chr(1)`) stands: the
+    /// lexemes of an entry's vector and of a bucket's lookup (`12#end`).
+    static func inBucket(_ text: SQLQueryString, _ bucket: SQLQueryString) -> SQLQueryString {
+        "replace(" + text + ", chr(1), (" + bucket + ")::text || '#')"
     }
 
     /// Writes entries' vectors, by entry key: ``TSVector``'s literals of each text, the indexed one with the entry's
@@ -93,7 +99,8 @@ public struct PostgresSearchIndex: SearchIndex {
         let candidates = IndexSearch.Candidates.newest { [bucketRows] columns, filter, limit in
             // `OFFSET 0` keeps each bucket's subquery a subquery, run per bucket as the outer LIMIT asks for more.
             "SELECT x.* FROM generate_series(((SELECT max(rid) FROM search_entries) / \(literal: bucketRows))::integer, 0, -1) AS b(n) "
-                + "CROSS JOIN LATERAL (SELECT " + columns + " FROM search_entries e WHERE e.tsv @@ replace(\(bind: compiled.expression), chr(1), b.n::text || '#')::tsquery AND "
+                + "CROSS JOIN LATERAL (SELECT " + columns + " FROM search_entries e WHERE e.tsv @@ " + Self.inBucket("\(bind: compiled.expression)", "b.n")
+                + "::tsquery AND "
                 + check + filter + " ORDER BY e.rid DESC OFFSET 0) x LIMIT \(literal: limit)"
         }
         return try await database.read { db in
