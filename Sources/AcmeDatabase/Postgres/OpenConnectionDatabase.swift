@@ -14,11 +14,13 @@ struct OpenConnectionDatabase: ForwardingDatabase {
     let connection: PostgresConnection
     let forwarded: any SQLDatabase
     let watch: StatementWatch
+    let statements: PreparedStatements
 
-    init(_ connection: PostgresConnection, watch: StatementWatch) {
+    init(_ connection: PostgresConnection, watch: StatementWatch, statements: PreparedStatements) {
         self.connection = connection
         self.forwarded = connection.sql(queryLogLevel: .trace)
         self.watch = watch
+        self.statements = statements
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
@@ -33,39 +35,67 @@ struct OpenConnectionDatabase: ForwardingDatabase {
 
     /// Starts the statement. Values of the common types go straight into PostgresNIO's bindings, as PostgresKit's
     /// translation would put them (it first tries each value as other kinds of value, which cost more than encoding
-    /// it); a statement with any other value goes through PostgresKit.
+    /// it), and a statement this connection has run before is prepared (see ``PreparedStatements``); a statement
+    /// with any other value goes through PostgresKit.
     private func start(_ query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
         let (sql, binds) = forwarded.serialize(query)
-        let bindings: PostgresBindings?
+        let typed: (bindings: PostgresBindings, types: [PostgresDataType])?
         do {
-            bindings = try Self.bindings(binds)
+            typed = try Self.bindings(binds)
         } catch {
             return eventLoop.makeFailedFuture(error)
         }
-        guard let bindings else { return forwarded.execute(sql: query, onRow) }
+        guard let (bindings, types) = typed else { return forwarded.execute(sql: query, onRow) }
         connection.logger.trace("query", metadata: ["sql": "\(sql)"])
-        return connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: connection.logger) { onRow($0.sql()) }
-            .map { _ in }
+        let key = PreparedStatements.Key(sql: sql, types: types)
+        let use = statements.use(key, on: connection)
+        let unnamed: @Sendable () -> EventLoopFuture<Void> = { [connection] in
+            connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: connection.logger) { onRow($0.sql()) }.map { _ in }
+        }
+        guard case .named(let name, _) = use else { return unnamed() }
+        return eventLoop.makeFutureWithTask { [connection, statements] in
+            do {
+                try await NamedStatement.$current.withValue(.init(name: name, sql: sql)) {
+                    for try await row in try await connection.execute(NamedStatement(bindings: bindings), logger: connection.logger) {
+                        onRow(row.sql())
+                    }
+                }
+                statements.ran(key, as: use, on: connection, error: nil)
+            } catch {
+                guard statements.ran(key, as: use, on: connection, error: error) == .stale else { throw error }
+                // A stale plan fails before the statement runs, so it can run again, unnamed; inside a transaction
+                // the failure has aborted it and the caller gets the first error.
+                do {
+                    try await unnamed().get()
+                } catch let retry as PSQLError where retry.serverInfo?[.sqlState] == "25P02" {
+                    throw error
+                }
+            }
+        }
     }
 
-    private static func bindings(_ binds: [any Encodable & Sendable]) throws -> PostgresBindings? {
+    /// The bindings and their types (PostgresNIO's bindings keep theirs to themselves), or nil if a value is of
+    /// another type.
+    private static func bindings(_ binds: [any Encodable & Sendable]) throws -> (PostgresBindings, [PostgresDataType])? {
         var bindings = PostgresBindings(capacity: binds.count)
+        var types: [PostgresDataType] = []
+        types.reserveCapacity(binds.count)
         for bind in binds {
             switch bind {
-            case let value as String: bindings.append(value, context: .default)
-            case let value as Int64: bindings.append(value, context: .default)
-            case let value as Int: bindings.append(value, context: .default)
-            case let value as Bool: bindings.append(value, context: .default)
-            case let value as Double: bindings.append(value, context: .default)
-            case let value as Data: try bindings.append(value, context: .default)
-            case let value as [String]: bindings.append(value, context: .default)
-            case let value as [Int64]: bindings.append(value, context: .default)
-            case let value as [Int]: bindings.append(value, context: .default)
-            case let value as any OptionalBind where value.isNone: bindings.appendNull()
+            case let value as String: bindings.append(value, context: .default); types.append(.text)
+            case let value as Int64: bindings.append(value, context: .default); types.append(.int8)
+            case let value as Int: bindings.append(value, context: .default); types.append(.int8)
+            case let value as Bool: bindings.append(value, context: .default); types.append(.bool)
+            case let value as Double: bindings.append(value, context: .default); types.append(.float8)
+            case let value as Data: try bindings.append(value, context: .default); types.append(.bytea)
+            case let value as [String]: bindings.append(value, context: .default); types.append(.textArray)
+            case let value as [Int64]: bindings.append(value, context: .default); types.append(.int8Array)
+            case let value as [Int]: bindings.append(value, context: .default); types.append(.int8Array)
+            case let value as any OptionalBind where value.isNone: bindings.appendNull(); types.append(.null)
             default: return nil
             }
         }
-        return bindings
+        return (bindings, types)
     }
 }
 

@@ -20,6 +20,7 @@ public final class PostgresDatabasePool: Database {
     private let logger: Logger
     private let acquireTimeout: Duration
     private let watch = StatementWatch()
+    private let statements = PreparedStatements()
 
     private init(name: String, client: PostgresClient, acquireTimeout: Duration, logger: Logger) {
         self.name = name
@@ -140,10 +141,10 @@ public final class PostgresDatabasePool: Database {
             let operation = UncheckedSendableBox(body)
             let leased = LeaseFlag()
             return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { [client, watch] in
+                group.addTask { [client, watch, statements] in
                     try await client.withConnection { connection in
                         leased.set()
-                        return try await operation.value(OpenConnectionDatabase(connection, watch: watch))
+                        return try await operation.value(OpenConnectionDatabase(connection, watch: watch, statements: statements))
                     }
                 }
                 group.addTask { [acquireTimeout, name] in
