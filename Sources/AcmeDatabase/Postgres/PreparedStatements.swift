@@ -54,18 +54,9 @@ final class PreparedStatements: Sendable {
     func use(_ key: Key, on connection: PostgresConnection) -> Use {
         guard Self.isPreparable(key.sql) else { return .unnamed }
         let id = connection.id
-        let (use, firstSight) = connections.withLock { connections -> (Use, Bool) in
+        let (use, firstSight) = connections.withLock { connections in
             let firstSight = connections[id] == nil
-            var state = connections[id, default: Connection()]
-            defer { connections[id] = state }
-            if let name = state.prepared[key] { return (.named(name, prepared: true), firstSight) }
-            guard state.names < Self.maxNames, state.seen.remove(key) != nil else {
-                if state.seen.count >= Self.maxSeen { state.seen.removeAll() }
-                state.seen.insert(key)
-                return (.unnamed, firstSight)
-            }
-            state.names += 1
-            return (.named("acme_\(state.names)", prepared: false), firstSight)
+            return (Self.use(key, in: &connections[id, default: Connection()]), firstSight)
         }
         // A closed connection's statements went with it; its id is never reused.
         if firstSight {
@@ -74,6 +65,17 @@ final class PreparedStatements: Sendable {
             }
         }
         return use
+    }
+
+    private static func use(_ key: Key, in state: inout Connection) -> Use {
+        if let name = state.prepared[key] { return .named(name, prepared: true) }
+        guard state.names < maxNames, state.seen.remove(key) != nil else {
+            if state.seen.count >= maxSeen { state.seen.removeAll() }
+            state.seen.insert(key)
+            return .unnamed
+        }
+        state.names += 1
+        return .named("acme_\(state.names)", prepared: false)
     }
 
     /// Records how a run went: the first success under a name makes it the key's prepared statement; after a failed
