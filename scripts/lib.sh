@@ -74,6 +74,7 @@ CONF
   as_postgres "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w -t 60 start >/dev/null || { cat "$PGDIR/server.log" >&2; fail "PostgreSQL did not start"; }
   as_postgres "$PGBIN/psql" -h "$PGDIR" -p "$port" -U postgres -v ON_ERROR_STOP=1 -q <<'SQL' >/dev/null
 CREATE ROLE acme LOGIN CREATEDB PASSWORD 'acme_pw';
+GRANT pg_checkpoint TO acme;
 CREATE DATABASE acme_test OWNER acme;
 SQL
   POSTGRES_URL="postgres://acme:acme_pw@127.0.0.1:$port/acme_test?sslmode=disable"
