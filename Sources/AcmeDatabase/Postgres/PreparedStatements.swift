@@ -15,7 +15,7 @@ import Synchronization
 /// plan must not change result type", after a migration) is prepared under a new name when it next comes.
 final class PreparedStatements: Sendable {
     /// How to run a statement on a connection.
-    enum Use: Equatable {
+    enum Use {
         case unnamed
         /// Under this name; `prepared` says whether an earlier run prepared it.
         case named(String, prepared: Bool)
