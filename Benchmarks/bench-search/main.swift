@@ -35,11 +35,11 @@ let org = "org_0000000000000000000000BENC"
 let project = "prj_0000000000000000000000BENC"
 let reader = "usr_0000000000000000000000BENC"
 
-/// A kept index to time queries against without indexing again: the path of an SQLite file or a PostgreSQL schema
-/// that a run with BENCH_SEARCH_KEEP=1 left.
 /// Ten passes over ~100 queries: a p99 of ~1,000 timings (the tenth slowest) says more about the queries than one of
 /// ~300 (the third slowest), which a single stall of the machine decides.
 let timedPasses = 10
+/// A kept index to time queries against without indexing again: the path of an SQLite file or a PostgreSQL schema
+/// that a run with BENCH_SEARCH_KEEP=1 left.
 let reusedIndex = ProcessInfo.processInfo.environment["BENCH_SEARCH_REUSE"]
 
 /// Indexes the corpus in batches of 500; the number of documents and the seconds it took.
