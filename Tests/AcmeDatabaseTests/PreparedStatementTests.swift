@@ -49,8 +49,7 @@ struct PreparedStatementTests {
                 #expect(try row.decode(column: "v", as: String.self) == value + "!")
             }
             #expect(try await prepared("|| '!' AS v", on: database) == 1)
-            // Statements that are not queries stay unnamed however often they run (PostgreSQL would refuse to
-            // prepare them, so the runs would fail).
+            // Statements that are not queries stay unnamed however often they run: they have no plan to keep.
             for _ in 1...3 {
                 try await database.read { db in try await db.raw("CREATE TABLE IF NOT EXISTS t (id bigint PRIMARY KEY)").run() }
             }

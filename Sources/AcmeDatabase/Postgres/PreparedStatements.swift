@@ -43,7 +43,7 @@ final class PreparedStatements: Sendable {
 
     private let connections = Mutex<[PostgresConnection.ID: Connection]>([:])
 
-    /// Whether `sql` is a query that PostgreSQL prepares.
+    /// Whether `sql` is a query, whose parse and plan are worth keeping (PostgreSQL would also keep other statements).
     static func isPreparable(_ sql: String) -> Bool {
         let keyword = sql.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "(") }
             .prefix { ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) }
