@@ -37,7 +37,7 @@ import Testing
             let snippet = Snippet(query)
             for _ in 0..<20 {
                 let bytes = Array(word().utf8)
-                if snippet.matches(Snippet.normalized(bytes)) { #expect(snippet.mayMatch(bytes), "\(String(decoding: bytes, as: UTF8.self)) for \(query)") }
+                if snippet.term(matching: Snippet.normalized(bytes)) != nil { #expect(snippet.mayMatch(bytes), "\(String(decoding: bytes, as: UTF8.self)) for \(query)") }
             }
         }
     }
@@ -58,6 +58,41 @@ import Testing
         #expect(CommonWordPairs.tokens(in: words) == ["_the_end", "_end_of", "_of_the", "_the_line", "_line_and", "_and_naive"])
         #expect(CommonWordPairs.tokens(in: words) == zip(words, words.dropFirst()).compactMap { CommonWordPairs.token($0, $1) })
         #expect(CommonWordPairs.tokens(in: ["alpha", "beta"]).isEmpty)
+    }
+
+    /// The window is the first with the most of the query's terms, a prefix counting once however many words it
+    /// matches; reading stops once a window holds every term, which gives what reading the whole text would (checked
+    /// against a plain sliding window over all the words of random texts).
+    @Test func theFirstWindowWithTheMostTermsWins() throws {
+        let dense = "conf " + String(repeating: "x ", count: 30) + "configure configured config confirm"
+        #expect(Snippet(try SearchQuery.parse("conf*")).render(dense)
+            == "<mark>conf</mark> " + String(repeating: "x ", count: 22) + "x…")
+        // A window that reaches the end of the text keeps the text's own ending.
+        let exact = "alpha" + String(repeating: " x", count: Snippet.windowWords - 1)
+        #expect(Snippet(try SearchQuery.parse("alpha")).render(exact + " .") == "<mark>alpha</mark>" + exact.dropFirst(5) + " .")
+
+        var random = SeededGenerator(seed: 3)
+        let vocabulary = ["alpha", "alpine", "beta", "gamma", "x", "y", "z", "zeta"]
+        for _ in 0..<400 {
+            let words = (0..<Int.random(in: 1...70, using: &random)).map { _ in vocabulary.randomElement(using: &random)! }
+            let query = ["alpha", "al*", "alpha gamma", "gamma al* zeta", "beta z*", "nothing"].randomElement(using: &random)!
+            let snippet = Snippet(try SearchQuery.parse(query))
+            #expect(snippet.render(words.joined(separator: " ") + " .") == Self.slidingWindow(words, snippet), "\(query): \(words)")
+        }
+    }
+
+    /// The snippet by a sliding window over every word (ASCII words, one space apart, then " .").
+    private static func slidingWindow(_ words: [String], _ snippet: Snippet) -> String {
+        let terms = words.map { snippet.term(matching: $0) }
+        var first = 0, best = 0
+        for start in words.indices {
+            let distinct = Set(terms[start..<min(words.count, start + Snippet.windowWords)].compactMap { $0 }).count
+            if terms[start] != nil, distinct > best { (first, best) = (start, distinct) }
+        }
+        first = first <= Snippet.contextWords + 2 ? 0 : first - Snippet.contextWords
+        let last = min(words.count, first + Snippet.windowWords) - 1
+        let shown = (first...last).map { terms[$0] == nil ? words[$0] : "<mark>\(words[$0])</mark>" }.joined(separator: " ")
+        return (first > 0 ? "…" : "") + shown + (last < words.count - 1 ? "…" : " .")
     }
 
     @Test func matchingWordsAreMarkedAndTheRestEscaped() throws {

@@ -1,7 +1,9 @@
 import Foundation
 
-/// The passage of a text shown with a hit: the window of ``windowWords`` words with the most distinct query
-/// words in it, HTML-escaped, each matching word wrapped in `<mark>…</mark>`, with `…` where text was cut.
+/// The passage of a text shown with a hit: the first window of ``windowWords`` words holding the most of the query's
+/// terms (its words, and its prefixes, each counted once whatever words it matches), HTML-escaped, each matching word
+/// wrapped in `<mark>…</mark>`, with `…` where text was cut. The text is read only until a window holds every term
+/// and is full, since no later window can beat it: for a one-word or prefix query, until its first match.
 ///
 /// Built here rather than by the engines (FTS5 `snippet()`, `ts_headline`) so both engines highlight
 /// the same words the same way, split as the query parser splits them; `ts_headline` would also re-parse
@@ -13,8 +15,9 @@ public struct Snippet: Sendable {
     /// Only the start of a long text is scanned for matches.
     public static let scanLimit = 65_536
 
-    let words: Set<String>
-    let prefixes: [String]
+    /// The query's words (folded) and prefixes, each the index of its term.
+    let words: [String: Int]
+    let prefixes: [(stem: String, term: Int)]
     /// A first look at an ASCII word of the text, before it is normalized: the first letters and lengths a match
     /// can have (nil when a query word is not ASCII, which rules nothing out).
     private let firstLetters: Set<UInt8>?
@@ -22,21 +25,28 @@ public struct Snippet: Sendable {
     private let shortestPrefix: Int
 
     public init(_ query: SearchQuery) {
-        var words: Set<String> = []
-        var prefixes: [String] = []
+        var words: [String: Int] = [:]
+        var prefixes: [(stem: String, term: Int)] = []
+        // A term repeated in the query is one term (else no window could ever hold "every" term).
+        func add(word: String) {
+            if words[word] == nil { words[word] = words.count + prefixes.count }
+        }
+        func add(prefix stem: String) {
+            if !prefixes.contains(where: { $0.stem == stem }) { prefixes.append((stem, words.count + prefixes.count)) }
+        }
         for term in query.positiveGroups.flatMap(\.terms) {
             switch term.kind {
-            case .word(let word): words.insert(Self.fold(word))
-            case .phrase(let phrase): words.formUnion(phrase.map(Self.fold))
-            case .prefix(let stem): prefixes.append(Self.fold(stem))
+            case .word(let word): add(word: Self.fold(word))
+            case .phrase(let phrase): for word in phrase { add(word: Self.fold(word)) }
+            case .prefix(let stem): add(prefix: Self.fold(stem))
             }
         }
         self.words = words
         self.prefixes = prefixes
-        let all = Array(words) + prefixes
+        let all = Array(words.keys) + prefixes.map(\.stem)
         firstLetters = all.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } ? Set(all.compactMap(\.utf8.first)) : nil
-        lengths = Set(words.map(\.utf8.count))
-        shortestPrefix = prefixes.map(\.utf8.count).min() ?? .max
+        lengths = Set(words.keys.map(\.utf8.count))
+        shortestPrefix = prefixes.map(\.stem.utf8.count).min() ?? .max
     }
 
     /// False for an ASCII word (its UTF-8 bytes) whose first letter or length no query word has; true for anything else.
@@ -48,11 +58,14 @@ public struct Snippet: Sendable {
         return lengths.contains(word.count) || word.count >= shortestPrefix
     }
 
-    /// Whether a (normalized) word of the text matches a query word or prefix.
-    func matches(_ word: String) -> Bool {
+    /// The query term a (normalized) word of the text matches: a query word, else the first prefix it starts with.
+    func term(matching word: String) -> Int? {
         let folded = Self.fold(word)
-        return words.contains(folded) || prefixes.contains { folded.hasPrefix($0) }
+        return words[folded] ?? prefixes.first { folded.hasPrefix($0.stem) }?.term
     }
+
+    /// How many terms the query has.
+    var termCount: Int { words.count + prefixes.count }
 
     public func render(_ text: String) -> String {
         var text = text
@@ -63,27 +76,46 @@ public struct Snippet: Sendable {
     /// classified by byte and only other scalars are decoded (a scalar view's indices and per-scalar appends took a
     /// third of a search's client time).
     private func render(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        // Word ranges in the text, and which of them match.
+        // Word ranges in the text; the indices of those that match, and their terms.
         var ranges: [Range<Int>] = []
         var matched: [Int] = []
-        var matchedWords: [String] = []
+        var matchedTerms: [Int] = []
+        // The best window so far starts at the word `first` and holds `best` distinct terms; `inWindow` counts each
+        // term's matches in the window that ends at the latest match, which starts at the match `low`.
+        var first = 0
+        var best = 0
+        var inWindow = [Int](repeating: 0, count: termCount)
+        var distinct = 0
+        var low = 0
         var start: Int?
-        var index = 0
-        var scanned = 0
         func flush(at end: Int) {
             guard let begin = start else { return }
             start = nil
             let word = bytes[begin..<end]
-            if mayMatch(word) {
-                let normalized = Self.normalized(word)
-                if matches(normalized) {
-                    matched.append(ranges.count)
-                    matchedWords.append(Self.fold(normalized))
+            if mayMatch(word), let term = term(matching: Self.normalized(word)) {
+                matched.append(ranges.count)
+                if best < inWindow.count {
+                    matchedTerms.append(term)
+                    if inWindow[term] == 0 { distinct += 1 }
+                    inWindow[term] += 1
+                    while ranges.count - matched[low] >= Self.windowWords {
+                        inWindow[matchedTerms[low]] -= 1
+                        if inWindow[matchedTerms[low]] == 0 { distinct -= 1 }
+                        low += 1
+                    }
+                    if distinct > best {
+                        best = distinct
+                        first = matched[low]
+                    }
                 }
             }
             ranges.append(begin..<end)
         }
-        while index < bytes.count, scanned < Self.scanLimit {
+        var index = 0
+        var scanned = 0
+        // Once a window holds every term, reading goes on only to fill it (and one word more, which says whether the
+        // text goes on after it).
+        while index < bytes.count, scanned < Self.scanLimit, best < inWindow.count || ranges.count <= first + Self.windowWords {
             let (scalar, width) = Self.scalar(in: bytes, at: index)
             switch SearchQuery.wordRole(of: scalar) {
             case .letter: if start == nil { start = index }
@@ -96,23 +128,6 @@ public struct Snippet: Sendable {
         flush(at: index)
         guard !ranges.isEmpty else { return "" }
 
-        // The window with the most distinct matched words; the earliest such window wins.
-        var first = 0
-        var best = 0
-        var counts: [String: Int] = [:]
-        var low = 0
-        for high in matched.indices {
-            counts[matchedWords[high], default: 0] += 1
-            while matched[high] - matched[low] >= Self.windowWords {
-                counts[matchedWords[low], default: 1] -= 1
-                if counts[matchedWords[low]] == 0 { counts[matchedWords[low]] = nil }
-                low += 1
-            }
-            if counts.count > best {
-                best = counts.count
-                first = matched[low]
-            }
-        }
         // Some context before the first match; from the start when that is close anyway.
         first = first <= Self.contextWords + 2 ? 0 : first - Self.contextWords
         let last = min(ranges.count, first + Self.windowWords) - 1
