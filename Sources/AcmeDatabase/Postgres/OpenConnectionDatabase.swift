@@ -50,14 +50,14 @@ struct OpenConnectionDatabase: ForwardingDatabase {
         let key = PreparedStatements.Key(sql: sql, types: types)
         let use = statements.use(key, on: connection)
         let unnamed: @Sendable () -> EventLoopFuture<Void> = { [connection] in
-            connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: connection.logger) { onRow($0.sql()) }.map { _ in }
+            connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: connection.logger) { onRow(PostgresSQLRow($0)) }.map { _ in }
         }
         guard case .named(let name, _) = use else { return unnamed() }
         return eventLoop.makeFutureWithTask { [connection, statements] in
             do {
                 try await NamedStatement.$current.withValue(.init(name: name, sql: sql)) {
                     for try await row in try await connection.execute(NamedStatement(bindings: bindings), logger: connection.logger) {
-                        onRow(row.sql())
+                        onRow(PostgresSQLRow(row))
                     }
                 }
                 statements.ran(key, as: use, on: connection, error: nil)
