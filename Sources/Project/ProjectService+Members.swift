@@ -26,7 +26,7 @@ extension ProjectService {
             throw AcmeError.invalid("role", "must be viewer: the user is a viewer of the organization")
         }
         let created = try await outbox.transaction { db, events -> Bool in
-            guard var project = try await store.project(id: projectId, on: db) else { throw AcmeError.notFound() }
+            guard var project = try await store.lockedProject(id: projectId, on: db) else { throw AcmeError.notFound() }
             let previous = try await store.memberRole(projectId: projectId, userId: userId, on: db)
             guard previous != role else { return false }
             try await store.setMember(projectId: projectId, userId: userId, role: role, at: events.now, on: db)
@@ -94,7 +94,7 @@ extension ProjectService {
         let needed: ProjectRole = userId == principal.userId ? .viewer : .admin
         _ = try await authorize(principal, projectId: projectId, .projectsWrite, needs: needed)
         try await outbox.transaction { db, events in
-            guard var project = try await store.project(id: projectId, on: db) else { throw AcmeError.notFound() }
+            guard var project = try await store.lockedProject(id: projectId, on: db) else { throw AcmeError.notFound() }
             guard try await store.memberRole(projectId: projectId, userId: userId, on: db) != nil else {
                 throw AcmeError.notFound("No such member.")
             }

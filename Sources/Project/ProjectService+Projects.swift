@@ -149,7 +149,7 @@ extension ProjectService {
         let (_, access) = try await authorize(principal, projectId: id, .projectsWrite, needs: .admin)
 
         let project = try await outbox.transaction { db, events -> Project in
-            guard var project = try await store.project(id: id, on: db) else { throw AcmeError.notFound() }
+            guard var project = try await store.lockedProject(id: id, on: db) else { throw AcmeError.notFound() }
             try ETag.check(ifMatch, current: ETag.make(version: project.version))
             let before = project
             if let name { project.name = name }
@@ -171,7 +171,7 @@ extension ProjectService {
     func setArchived(_ principal: Principal, id: String, archived: Bool, request: RequestInfo) async throws -> (Project, ProjectRole) {
         let (_, access) = try await authorize(principal, projectId: id, .projectsWrite, needs: .admin)
         let project = try await outbox.transaction { db, events -> Project in
-            guard var project = try await store.project(id: id, on: db) else { throw AcmeError.notFound() }
+            guard var project = try await store.lockedProject(id: id, on: db) else { throw AcmeError.notFound() }
             guard project.archived != archived else { return project }
             project.archived = archived
             project.version += 1
@@ -195,7 +195,7 @@ extension ProjectService {
     func deleteProject(_ principal: Principal, id: String, request: RequestInfo) async throws {
         _ = try await authorize(principal, projectId: id, .projectsWrite, needs: .admin)
         try await outbox.transaction { db, events in
-            guard let project = try await store.project(id: id, on: db) else { throw AcmeError.notFound() }
+            guard let project = try await store.lockedProject(id: id, on: db) else { throw AcmeError.notFound() }
             try await store.delete(id: id, on: db)
             try await events.emit(
                 ProjectDeleted(projectId: id), subject: id, subjectVersion: project.version + 1, orgId: project.orgId,

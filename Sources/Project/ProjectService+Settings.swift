@@ -46,7 +46,7 @@ extension ProjectService {
         _ = try await authorize(principal, projectId: projectId, .projectsWrite, needs: .admin)
 
         let (settings, version, project) = try await outbox.transaction { db, events in
-            guard var project = try await store.project(id: projectId, on: db) else { throw AcmeError.notFound() }
+            guard var project = try await store.lockedProject(id: projectId, on: db) else { throw AcmeError.notFound() }
             var (settings, stored) = try await store.settings(projectId: projectId, on: db)
             // Stored version 0 means "defaults, never saved"; the ETag counts from 1.
             try ETag.check(ifMatch, current: ETag.make(version: stored + 1))

@@ -218,6 +218,55 @@ import Testing
         }
     }
 
+    /// On PostgreSQL two changes of one project used to read the same version and both write the next: an
+    /// `If-Match` loser won too, and member changes repeated versions. Each change now waits for the last.
+    @Test func concurrentChangesOfOneProjectRunOneAfterAnother() async throws {
+        try await TestApp.run { app in
+            let ann = try await app.signup("Ann")
+            let org = try await app.createOrg(ann)
+            let project = try await app.createProject(ann, in: org, key: "RACE")
+            let path = "/v1/projects/\(project)"
+            func concurrently(_ count: Int, _ request: @escaping @Sendable (Int) async throws -> TestResponse) async throws -> [TestResponse] {
+                try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                    for index in 0..<count { group.addTask { try await request(index) } }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+
+            let etag = try #require(try await app.request(.get, path, token: ann.accessToken).headers[.eTag])
+            let renames = try await concurrently(8) { index in
+                try await app.request(.patch, path, token: ann.accessToken, json: #"{"name":"Name \#(index)"}"#, headers: [.ifMatch: etag])
+            }
+            #expect(renames.filter { $0.status == .ok }.count == 1)
+            #expect(renames.filter { $0.status == .preconditionFailed }.count == 7)
+            let renamed = try #require(renames.first { $0.status == .ok }?.headers[.eTag])
+
+            let settingsETag = try #require(try await app.request(.get, path + "/settings", token: ann.accessToken).headers[.eTag])
+            let settings = try await concurrently(8) { index in
+                try await app.request(
+                    .patch, path + "/settings", token: ann.accessToken, json: #"{"webhookOnChange":true,"maxFileSizeMB":\#(index + 1)}"#,
+                    headers: [.ifMatch: settingsETag])
+            }
+            #expect(settings.filter { $0.status == .ok }.count == 1)
+            #expect(settings.filter { $0.status == .preconditionFailed }.count == 7)
+
+            // A settings change and every member change take the project's next version: seven on from the rename.
+            var people: [TestApp.Account] = []
+            for index in 0..<6 {
+                let person = try await app.signup("Member\(index)")
+                try await app.addMember(person, to: org, role: "member", by: ann)
+                people.append(person)
+            }
+            let added = try await concurrently(people.count) { [people] index in
+                try await app.request(.put, path + "/members/\(people[index].id)", token: ann.accessToken, body: ["role": "editor"])
+            }
+            #expect(added.allSatisfy { $0.status == .created })
+            let version = try #require(Int(renamed.dropFirst(2).dropLast()))
+            let next = try await app.request(.patch, path, token: ann.accessToken, json: #"{"name":"After"}"#, headers: [.ifMatch: "\"v\(version + 7)\""])
+            #expect(next.status == .ok, "\(next.status.code): \(next.bodyString)")
+        }
+    }
+
     @Test func patchHonoursIfMatchAndDeleteRemovesTheProject() async throws {
         try await TestApp.run { app in
             let ann = try await app.signup("Ann")

@@ -36,6 +36,15 @@ struct ProjectStore: Sendable {
         try await db.select().column("*").from("projects").where("id", .equal, id).first().map(Self.project)
     }
 
+    /// The project, its row locked until the transaction ends: every change of a project (its fields, archiving,
+    /// settings, members) starts here, so on PostgreSQL concurrent changes run one after another and each sees
+    /// the version the last one wrote (an `If-Match` loser gets 412, event versions never repeat). SQLite's single
+    /// writer serializes them anyway; its dialect leaves FOR UPDATE out.
+    func lockedProject(id: String, on db: any SQLDatabase) async throws -> Project? {
+        try await db.select().column("*").from("projects").where("id", .equal, id)
+            .lockingClause(SQLLockingClause.update).first().map(Self.project)
+    }
+
     func insert(_ project: Project, on db: any SQLDatabase) async throws {
         try await db.insert(into: "projects")
             .columns("id", "org_id", "name", "sort_name", "project_key", "description", "visibility", "archived", "created_by", "version", "created_at", "updated_at")
@@ -165,7 +174,8 @@ struct ProjectStore: Sendable {
             select = select.join("project_members", on: SQLColumn("project_id", table: "project_members"), .equal, SQLColumn("id", table: "projects"))
                 .where(SQLColumn("user_id", table: "project_members"), .equal, SQLBind(memberId))
         }
-        return try await select.all().map(Self.project)
+        // Locked like `lockedProject(id:on:)`: the callers change each of these projects.
+        return try await select.lockingClause(SQLLockingClause.update).all().map(Self.project)
     }
 
     // MARK: Members
