@@ -121,9 +121,11 @@ extension AuthService {
                 challenge.attempts < 5, let account = try await accounts.account(id: challenge.accountId, on: db),
                 let secret = account.totpSecret
             else { throw invalid }
-            var method = "totp"
-            if let step = TOTPVerifier.matchingStep(code: input.code, secret: secret, at: events.now, lastUsedStep: account.totpLastStep) {
-                try await accounts.setTOTPLastStep(step, accountId: account.id, on: db)
+            let method: String
+            if let step = TOTPVerifier.matchingStep(code: input.code, secret: secret, at: events.now, lastUsedStep: account.totpLastStep),
+                try await accounts.useTOTPStep(step, accountId: account.id, on: db)
+            {
+                method = "totp"
             } else if RecoveryCode.looksLikeRecoveryCode(input.code),
                 try await accounts.useRecoveryCode(
                     hash: SecureRandom.sha256Hex(RecoveryCode.normalize(input.code)), accountId: account.id, at: events.now, on: db)

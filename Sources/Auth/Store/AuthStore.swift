@@ -52,8 +52,12 @@ struct AuthStore: Sendable {
             .where("id", .equal, accountId).run()
     }
 
-    func setTOTPLastStep(_ step: Int64, accountId: String, on db: any SQLDatabase) async throws {
-        try await db.update("accounts").set("totp_last_step", to: step).where("id", .equal, accountId).run()
+    /// Records `step` as the last TOTP step used, unless a concurrent login already used it or a later one;
+    /// false then, and the code must not count (a code works once).
+    func useTOTPStep(_ step: Int64, accountId: String, on db: any SQLDatabase) async throws -> Bool {
+        try await db.update("accounts").set("totp_last_step", to: step).where("id", .equal, accountId)
+            .where { $0.where("totp_last_step", .is, SQLLiteral.null).orWhere("totp_last_step", .lessThan, step) }
+            .returning("id").first() != nil
     }
 
     /// Removes the account; sessions, refresh tokens, API tokens and codes go with it (foreign keys cascade).
@@ -79,15 +83,12 @@ struct AuthStore: Sendable {
         try await insert.run()
     }
 
-    /// Marks an unused code used; false if there is no such unused code.
+    /// Marks an unused code used; false if there is no such unused code. One conditional statement, so two
+    /// logins with the same code at once cannot both use it.
     func useRecoveryCode(hash: String, accountId: String, at date: Date, on db: any SQLDatabase) async throws -> Bool {
-        let row = try await db.select().column("code_hash").from("recovery_codes")
-            .where("account_id", .equal, accountId).where("code_hash", .equal, hash).where("used_at", .is, SQLLiteral.null)
-            .first()
-        guard row != nil else { return false }
         try await db.update("recovery_codes").set("used_at", to: date.millis)
-            .where("account_id", .equal, accountId).where("code_hash", .equal, hash).run()
-        return true
+            .where("account_id", .equal, accountId).where("code_hash", .equal, hash).where("used_at", .is, SQLLiteral.null)
+            .returning("code_hash").first() != nil
     }
 
     func unusedRecoveryCodes(accountId: String, on db: any SQLDatabase) async throws -> Int {
@@ -116,8 +117,11 @@ struct AuthStore: Sendable {
             .run()
     }
 
+    /// The challenge, its row locked until the transaction ends: tries of one challenge run one after another, so
+    /// each sees the attempts counted before it and a used challenge is gone (PostgreSQL; SQLite serializes anyway).
     func challenge(hash: String, on db: any SQLDatabase) async throws -> Challenge? {
-        try await db.select().column("*").from("mfa_challenges").where("token_hash", .equal, hash).first().map { row in
+        try await db.select().column("*").from("mfa_challenges").where("token_hash", .equal, hash)
+            .lockingClause(SQLLockingClause.update).first().map { row in
             Challenge(
                 accountId: try row.string("account_id"), userAgent: try row.string("user_agent"),
                 ipAddress: try row.string("ip_address"), expiresAt: try row.date("expires_at"),

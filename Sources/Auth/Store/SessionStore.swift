@@ -59,11 +59,13 @@ struct SessionStore: Sendable {
             .where("id", .equal, sessionId).where("revoked_at", .is, SQLLiteral.null).run()
     }
 
-    /// Revokes every active session of the account except `keep`; returns the ids revoked.
+    /// Revokes every session of the account not yet revoked, except `keep`; returns the ids revoked. One statement,
+    /// however many sessions there are (a listing stops at 200; a revocation must not).
     func revokeAll(accountId: String, except keep: String?, reason: String, at date: Date, on db: any SQLDatabase) async throws -> [String] {
-        let ids = try await activeSessions(accountId: accountId, now: date, on: db).map(\.id).filter { $0 != keep }
-        for id in ids { try await revoke(sessionId: id, reason: reason, at: date, on: db) }
-        return ids
+        var update = db.update("sessions").set("revoked_at", to: date.millis).set("revoke_reason", to: reason)
+            .where("account_id", .equal, accountId).where("revoked_at", .is, SQLLiteral.null)
+        if let keep { update = update.where("id", .notEqual, keep) }
+        return try await update.returning("id").all().map { try $0.string("id") }
     }
 
     static func session(_ row: any SQLRow) throws -> Session {
@@ -81,8 +83,11 @@ struct SessionStore: Sendable {
             .values(SQLBind(hash), SQLBind(sessionId), SQLBind(date.millis)).run()
     }
 
+    /// The token, its row locked until the transaction ends: of two refreshes with the same token at once, the
+    /// second waits and then finds it used (PostgreSQL; SQLite's single writer serializes them anyway).
     func refreshToken(hash: String, on db: any SQLDatabase) async throws -> RefreshToken? {
         try await db.select().columns("session_id", "used_at").from("refresh_tokens").where("token_hash", .equal, hash)
+            .lockingClause(SQLLockingClause.update)
             .first().map { RefreshToken(sessionId: try $0.string("session_id"), usedAt: try $0.optionalDate("used_at")) }
     }
 

@@ -1,0 +1,86 @@
+import Auth
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+/// Credentials that work once keep working once when the same one arrives several times at once, and revoking
+/// every session reaches every session. (On SQLite one writer serializes the requests anyway; on PostgreSQL these
+/// races were real: two refreshes with one token both rotated it.)
+@Suite struct AuthRaceTests {
+    static func concurrently(_ count: Int, _ request: @escaping @Sendable (Int) async throws -> TestResponse) async throws -> [TestResponse] {
+        try await withThrowingTaskGroup(of: TestResponse.self) { group in
+            for index in 0..<count { group.addTask { try await request(index) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    @Test func aRefreshTokenRotatesOnceHoweverManyPresentItAtOnce() async throws {
+        try await TestApp.run { app in
+            let ann = try await app.signup("Ann")
+            let refreshes = try await Self.concurrently(8) { _ in
+                try await app.request(.post, "/v1/auth/refresh", body: ["refreshToken": ann.refreshToken])
+            }
+            #expect(refreshes.filter { $0.status == .ok }.count == 1)
+            #expect(refreshes.filter { $0.status == .unauthorized }.count == 7)
+            // Whichever came second found the token used: the session is revoked, the winner's token with it.
+            if let winner = refreshes.first(where: { $0.status == .ok }) {
+                let rotated = try #require(try winner.object()["refreshToken"] as? String)
+                try await app.request(.post, "/v1/auth/refresh", body: ["refreshToken": rotated]).expectProblem(.unauthorized)
+            }
+        }
+    }
+
+    @Test func anMFACodeSignsInOnceWhetherSentTwiceToOneChallengeOrToTwo() async throws {
+        try await TestApp.run { app in
+            let ann = try await app.signup("Ann")
+            let (secret, codes) = try await MFATests.enable(app, ann)
+            app.clock.advance(by: 30)  // the enrolment code's step is spent
+            let code = TOTPVerifier.code(secret: secret, at: app.clock.now())
+
+            let token = try await MFATests.mfaToken(app, ann)
+            let sameChallenge = try await Self.concurrently(6) { _ in
+                try await app.request(.post, "/v1/auth/mfa/verify", body: ["mfaToken": token, "code": code])
+            }
+            #expect(sameChallenge.filter { $0.status == .ok }.count == 1)
+
+            app.clock.advance(by: 30)
+            let next = TOTPVerifier.code(secret: secret, at: app.clock.now())
+            let (first, second) = (try await MFATests.mfaToken(app, ann), try await MFATests.mfaToken(app, ann))
+            let twoChallenges = try await Self.concurrently(2) { index in
+                try await app.request(.post, "/v1/auth/mfa/verify", body: ["mfaToken": index == 0 ? first : second, "code": next])
+            }
+            #expect(twoChallenges.filter { $0.status == .ok }.count == 1)
+
+            let (third, fourth) = (try await MFATests.mfaToken(app, ann), try await MFATests.mfaToken(app, ann))
+            let recovery = try await Self.concurrently(2) { index in
+                try await app.request(.post, "/v1/auth/mfa/verify", body: ["mfaToken": index == 0 ? third : fourth, "code": codes[0]])
+            }
+            #expect(recovery.filter { $0.status == .ok }.count == 1)
+        }
+    }
+
+    @Test func aPasswordChangeRevokesEveryOtherSessionHoweverMany() async throws {
+        try await TestApp.run(configure: { $0.loginAttemptsPerMinute = 1_000 }) { app in
+            let ann = try await app.signup("Ann")
+            var refreshTokens: [String] = []
+            for _ in 0..<205 {
+                let login = try await app.request(.post, "/v1/auth/login", body: ["email": ann.email, "password": ann.password])
+                try #require(login.status == .ok, "\(login.bodyString)")
+                refreshTokens.append(try #require(try login.object()["refreshToken"] as? String))
+            }
+            let changed = try await app.request(
+                .post, "/v1/auth/password", token: ann.accessToken,
+                body: ["currentPassword": ann.password, "newPassword": "a different horse battery staple"])
+            #expect(changed.status == .noContent, "\(changed.bodyString)")
+
+            let sessions = try await app.request(.get, "/v1/auth/sessions", token: ann.accessToken)
+            #expect(try sessions.items().count == 1)
+            var refreshed = 0
+            for token in refreshTokens where try await app.request(.post, "/v1/auth/refresh", body: ["refreshToken": token]).status == .ok {
+                refreshed += 1
+            }
+            #expect(refreshed == 0)
+        }
+    }
+}
