@@ -33,6 +33,12 @@ public struct IdempotencyKey: Sendable, Equatable {
         on db: any SQLDatabase, now: Date, _ create: () async throws -> T
     ) async throws -> (value: T, replayed: Bool) {
         let horizon = now.addingTimeInterval(-Self.lifetime).millis
+        if db.isPostgres {
+            // Requests with one key wait here for each other until the first commits, so the next finds its row.
+            // Without it a retry sent before the first committed missed the key, created a second resource, and
+            // (committing after it) replaced the first one's key: a duplicate. SQLite's single writer serializes them.
+            try await db.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: scope + "\n" + key), 0))").run()
+        }
         if let row = try await db.select().columns("fingerprint", "response").from("idempotency_keys")
             .where("scope", .equal, scope).where("idempotency_key", .equal, key).where("created_at", .greaterThan, horizon)
             .first()

@@ -408,6 +408,29 @@ import Testing
         }
     }
 
+    /// A client that retries before its first request has committed still gets the first document back (on
+    /// PostgreSQL the retry used to miss the uncommitted key, create, and collide on it: a 409).
+    @Test func concurrentRetriesWithOneIdempotencyKeyGetTheFirstDocument() async throws {
+        try await TestApp.run { app in
+            let team = try await Team.make(app)
+            let path = "/v1/projects/\(team.project)/documents"
+            let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        try await app.request(
+                            .post, path, token: team.editor.accessToken, json: #"{"title":"Once","body":"raced"}"#,
+                            headers: [.idempotencyKey: "race-1"])
+                    }
+                }
+                return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
+            }
+            #expect(responses.allSatisfy { $0.status == .created }, "\(responses.map(\.status.code))")
+            #expect(responses.filter { $0.headers[.idempotentReplayed] == nil }.count == 1)
+            #expect(Set(try responses.map { try $0.object()["id"] as? String }).count == 1)
+            #expect(try await app.request(.get, path, token: team.editor.accessToken).items().count == 1)
+        }
+    }
+
     @Test func archivedProjectsAreReadOnly() async throws {
         try await TestApp.run { app in
             let team = try await Team.make(app)
