@@ -25,10 +25,10 @@ extension ProjectService {
         if orgRole == .viewer, role > .viewer {
             throw AcmeError.invalid("role", "must be viewer: the user is a viewer of the organization")
         }
-        let created = try await outbox.transaction { db, events -> Bool in
+        let (created, project) = try await outbox.transaction { db, events -> (Bool, Project?) in
             guard var project = try await store.lockedProject(id: projectId, on: db) else { throw AcmeError.notFound() }
             let previous = try await store.memberRole(projectId: projectId, userId: userId, on: db)
-            guard previous != role else { return false }
+            guard previous != role else { return (false, nil) }
             try await store.setMember(projectId: projectId, userId: userId, role: role, at: events.now, on: db)
             try await store.touch(&project, at: events.now, on: db)
             if let previous {
@@ -40,8 +40,10 @@ extension ProjectService {
                     ProjectMemberAdded(projectId: projectId, userId: userId, role: role), subject: projectId,
                     subjectVersion: project.version, orgId: project.orgId, actor: principal.userId, request: request)
             }
-            return previous == nil
+            return (previous == nil, project)
         }
+        // The change took the project's next version: its cached facts (and ETag) move on with it.
+        if let project { remember(project, id: projectId) }
         memberRoles.remove(projectId + "/" + userId)
         return (try await member(projectId: projectId, userId: userId), created)
     }
@@ -55,19 +57,22 @@ extension ProjectService {
     /// A user left (or was removed from) the org: their memberships of its projects end too, so rejoining
     /// the org later does not silently restore them.
     func orgMemberRemoved(orgId: String, userId: String, actor: String?) async throws {
-        let removed = try await outbox.transaction { db, events -> [String] in
-            var removed: [String] = []
+        let removed = try await outbox.transaction { db, events -> [Project] in
+            var removed: [Project] = []
             for var project in try await store.projects(orgId: orgId, memberId: userId, on: db) {
                 try await store.removeMember(projectId: project.id, userId: userId, on: db)
                 try await store.touch(&project, at: events.now, on: db)
                 try await events.emit(
                     ProjectMemberRemoved(projectId: project.id, userId: userId), subject: project.id,
                     subjectVersion: project.version, orgId: orgId, actor: actor, request: .system)
-                removed.append(project.id)
+                removed.append(project)
             }
             return removed
         }
-        for projectId in removed { memberRoles.remove(projectId + "/" + userId) }
+        for project in removed {
+            remember(project, id: project.id)
+            memberRoles.remove(project.id + "/" + userId)
+        }
     }
 
     /// The org is gone: so are its projects.
@@ -93,7 +98,7 @@ extension ProjectService {
     func removeMember(_ principal: Principal, projectId: String, userId: String, request: RequestInfo) async throws {
         let needed: ProjectRole = userId == principal.userId ? .viewer : .admin
         _ = try await authorize(principal, projectId: projectId, .projectsWrite, needs: needed)
-        try await outbox.transaction { db, events in
+        let project = try await outbox.transaction { db, events -> Project in
             guard var project = try await store.lockedProject(id: projectId, on: db) else { throw AcmeError.notFound() }
             guard try await store.memberRole(projectId: projectId, userId: userId, on: db) != nil else {
                 throw AcmeError.notFound("No such member.")
@@ -103,7 +108,9 @@ extension ProjectService {
             try await events.emit(
                 ProjectMemberRemoved(projectId: projectId, userId: userId), subject: projectId, subjectVersion: project.version,
                 orgId: project.orgId, actor: principal.userId, request: request)
+            return project
         }
+        remember(project, id: projectId)
         memberRoles.remove(projectId + "/" + userId)
     }
 }

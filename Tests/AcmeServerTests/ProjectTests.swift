@@ -267,6 +267,29 @@ import Testing
         }
     }
 
+    /// A member change takes the project's next version; reading the project right after shows it (the cached
+    /// facts used to keep the old ETag for a few seconds, so a PATCH with the ETag just read failed with 412).
+    @Test func memberChangesMoveTheProjectsETagAtOnce() async throws {
+        try await TestApp.run { app in
+            let ann = try await app.signup("Ann")
+            let bob = try await app.signup("Bob")
+            let org = try await app.createOrg(ann)
+            try await app.addMember(bob, to: org, role: "member", by: ann)
+            let project = try await app.createProject(ann, in: org, key: "ETAG")
+            let path = "/v1/projects/\(project)"
+            let before = try #require(try await app.request(.get, path, token: ann.accessToken).headers[.eTag])
+
+            #expect(try await app.request(.put, path + "/members/\(bob.id)", token: ann.accessToken, body: ["role": "editor"]).status == .created)
+            let added = try #require(try await app.request(.get, path, token: ann.accessToken).headers[.eTag])
+            #expect(added != before)
+            #expect(try await app.request(.delete, path + "/members/\(bob.id)", token: ann.accessToken).status == .noContent)
+            let removed = try #require(try await app.request(.get, path, token: ann.accessToken).headers[.eTag])
+            #expect(removed != added)
+            let renamed = try await app.request(.patch, path, token: ann.accessToken, json: #"{"name":"Renamed"}"#, headers: [.ifMatch: removed])
+            #expect(renamed.status == .ok, "\(renamed.bodyString)")
+        }
+    }
+
     @Test func patchHonoursIfMatchAndDeleteRemovesTheProject() async throws {
         try await TestApp.run { app in
             let ann = try await app.signup("Ann")
