@@ -59,11 +59,12 @@ extension AuthService {
 
     /// 403 (not 401: the caller is authenticated, the confirmation is wrong) unless `password` is the account's.
     func requirePassword(_ password: String, account: AuthStore.Account) async throws {
-        let allowed = failuresByAccount.peek(account.email)
+        // Spent first and given back on success, as at login.
+        let allowed = failuresByAccount.acquire(account.email)
         guard allowed.allowed else { throw AcmeError.tooManyRequests(retryAfterSeconds: allowed.retryAfterSeconds) }
         guard password.count <= PasswordPolicy.length.upperBound, await hasher.verify(password, hash: account.passwordHash) else {
-            _ = failuresByAccount.acquire(account.email)
             throw AcmeError.forbidden("The current password is incorrect.")
         }
+        failuresByAccount.reset(account.email)
     }
 }

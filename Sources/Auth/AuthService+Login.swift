@@ -66,7 +66,9 @@ extension AuthService {
         let email = EmailAddress.normalize(input.email)
         let byAddress = loginsByAddress.acquire(request.ipAddress)
         guard byAddress.allowed else { throw AcmeError.tooManyRequests(retryAfterSeconds: byAddress.retryAfterSeconds) }
-        let byAccount = failuresByAccount.peek(email)
+        // Spent before the password is checked, and given back on success: guesses sent at once cannot all pass
+        // a check made before any of them failed.
+        let byAccount = failuresByAccount.acquire(email)
         guard byAccount.allowed else { throw AcmeError.tooManyRequests(retryAfterSeconds: byAccount.retryAfterSeconds) }
 
         let invalid = AcmeError.unauthorized("The e-mail address or password is incorrect.")
@@ -77,11 +79,9 @@ extension AuthService {
         let account = try await database.read { db in try await accounts.account(email: email, on: db) }
         guard let account else {
             await hasher.verifyDecoy(input.password)
-            _ = failuresByAccount.acquire(email)
             throw invalid
         }
         guard await hasher.verify(input.password, hash: account.passwordHash) else {
-            _ = failuresByAccount.acquire(email)
             try await outbox.transaction { _, events in
                 try await events.emit(
                     UserLoginFailed(userId: account.id, reason: "bad_password"), subject: account.id,
@@ -121,6 +121,10 @@ extension AuthService {
                 challenge.attempts < 5, let account = try await accounts.account(id: challenge.accountId, on: db),
                 let secret = account.totpSecret
             else { throw invalid }
+            // Five tries per challenge, and a budget per account across challenges: whoever has the password can
+            // open a new challenge at every login, and a correct password does not refill this budget.
+            let budget = failedSecondFactors.acquire(account.id)
+            guard budget.allowed else { throw AcmeError.tooManyRequests(retryAfterSeconds: budget.retryAfterSeconds) }
             let method: String
             if let step = TOTPVerifier.matchingStep(code: input.code, secret: secret, at: events.now, lastUsedStep: account.totpLastStep),
                 try await accounts.useTOTPStep(step, accountId: account.id, on: db)
@@ -145,6 +149,7 @@ extension AuthService {
             return .success(account.id, opened.access, opened.refresh)
         }
         guard case .success(let userId, let access, let refresh) = outcome else { throw invalid }
+        failedSecondFactors.reset(userId)
         return try await tokens(userId: userId, access: access, refresh: refresh)
     }
 }

@@ -47,10 +47,9 @@ extension AuthService {
     /// Turns TOTP off; needs a current code (or a recovery code) as proof of the second factor.
     func disableTOTP(_ principal: Principal, _ input: CodeRequest, request: RequestInfo) async throws {
         _ = try principal.requireSession()
-        if let account = try await database.read({ db in try await accounts.account(id: principal.userId, on: db) }) {
-            let allowed = failuresByAccount.peek(account.email)
-            guard allowed.allowed else { throw AcmeError.tooManyRequests(retryAfterSeconds: allowed.retryAfterSeconds) }
-        }
+        // Spent first and given back on success, as at login.
+        let allowed = failedSecondFactors.acquire(principal.userId)
+        guard allowed.allowed else { throw AcmeError.tooManyRequests(retryAfterSeconds: allowed.retryAfterSeconds) }
         try await outbox.transaction { db, events in
             guard let account = try await accounts.account(id: principal.userId, on: db) else { throw AcmeError.unauthorized() }
             guard let secret = account.totpSecret else { throw AcmeError.conflict("Two-factor authentication is not enabled.") }
@@ -60,15 +59,13 @@ extension AuthService {
                 recoveryOK = try await accounts.useRecoveryCode(
                     hash: SecureRandom.sha256Hex(RecoveryCode.normalize(input.code)), accountId: account.id, at: events.now, on: db)
             }
-            guard totpOK || recoveryOK else {
-                _ = failuresByAccount.acquire(account.email)
-                throw AcmeError.forbidden("The code is incorrect.")
-            }
+            guard totpOK || recoveryOK else { throw AcmeError.forbidden("The code is incorrect.") }
             try await accounts.setTOTP(secret: nil, pending: nil, lastStep: nil, accountId: account.id, at: events.now, on: db)
             try await accounts.replaceRecoveryCodes([], accountId: account.id, on: db)
             try await events.emit(
                 MFAChanged(userId: account.id, enabled: false), subject: account.id, subjectVersion: nil,
                 orgId: nil, actor: account.id, request: request)
         }
+        failedSecondFactors.reset(principal.userId)
     }
 }

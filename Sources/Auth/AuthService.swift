@@ -43,6 +43,8 @@ public struct AuthService: AuthAPI {
     let cache = ExpiringCache<String, Principal>(lifetime: 30, capacity: 20_000)
     let loginsByAddress: RateLimiter
     let failuresByAccount: RateLimiter
+    /// Second-factor tries per account (by id), across its MFA challenges.
+    let failedSecondFactors: RateLimiter
     let accounts: AuthStore
     let sessions = SessionStore()
     let apiTokens = APITokenStore()
@@ -73,6 +75,7 @@ public struct AuthService: AuthAPI {
             rotationInterval: settings.signingKeyRotation)
         self.loginsByAddress = RateLimiter(capacity: settings.loginAttemptsPerAddress, period: .seconds(60), clock: clock)
         self.failuresByAccount = RateLimiter(capacity: settings.failedLoginsPerAccount, period: .seconds(15 * 60), clock: clock)
+        self.failedSecondFactors = RateLimiter(capacity: settings.failedLoginsPerAccount, period: .seconds(15 * 60), clock: clock)
     }
 
     public func addRoutes(to router: some RouterMethods<AcmeRequestContext>) {

@@ -60,6 +60,47 @@ import Testing
         }
     }
 
+    /// The account's failure budget (10 per 15 minutes) holds for guesses sent at once: each spends its try before
+    /// the password is checked (they used to check first, so all of them passed while none had failed yet).
+    @Test func passwordGuessesSentAtOnceSpendTheAccountsBudget() async throws {
+        try await TestApp.run(configure: { $0.loginAttemptsPerMinute = 1_000 }) { app in
+            let ann = try await app.signup("Ann")
+            let guesses = try await Self.concurrently(30) { index in
+                try await app.request(.post, "/v1/auth/login", body: ["email": ann.email, "password": "wrong password \(index)"])
+            }
+            #expect(guesses.filter { $0.status == .unauthorized }.count == 10)
+            #expect(guesses.filter { $0.status == .tooManyRequests }.count == 20)
+            app.clock.advance(by: 15 * 60)
+            #expect(try await app.request(.post, "/v1/auth/login", body: ["email": ann.email, "password": ann.password]).status == .ok)
+        }
+    }
+
+    /// Wrong second factors count per account across challenges, and a correct password does not refill that
+    /// budget: with the password alone one could otherwise open challenge after challenge, five guesses each.
+    @Test func secondFactorGuessesAreBudgetedPerAccountAcrossChallenges() async throws {
+        try await TestApp.run(configure: { $0.loginAttemptsPerMinute = 1_000 }) { app in
+            let ann = try await app.signup("Ann")
+            let (secret, _) = try await MFATests.enable(app, ann)
+            app.clock.advance(by: 30)
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<3 {
+                let token = try await MFATests.mfaToken(app, ann)
+                for _ in 0..<4 {
+                    statuses.append(try await app.request(.post, "/v1/auth/mfa/verify", body: ["mfaToken": token, "code": "000000"]).status)
+                }
+            }
+            #expect(statuses.filter { $0 == .unauthorized }.count == 10)
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 2)
+            let token = try await MFATests.mfaToken(app, ann)
+            let code = TOTPVerifier.code(secret: secret, at: app.clock.now())
+            try await app.request(.post, "/v1/auth/mfa/verify", body: ["mfaToken": token, "code": code]).expectProblem(.tooManyRequests)
+            app.clock.advance(by: 15 * 60)
+            let later = try await MFATests.mfaToken(app, ann)
+            let fresh = TOTPVerifier.code(secret: secret, at: app.clock.now())
+            #expect(try await app.request(.post, "/v1/auth/mfa/verify", body: ["mfaToken": later, "code": fresh]).status == .ok)
+        }
+    }
+
     @Test func aPasswordChangeRevokesEveryOtherSessionHoweverMany() async throws {
         try await TestApp.run(configure: { $0.loginAttemptsPerMinute = 1_000 }) { app in
             let ann = try await app.signup("Ann")
