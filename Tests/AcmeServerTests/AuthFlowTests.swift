@@ -36,9 +36,9 @@ import Testing
         }
     }
 
-    @Test func passwordPolicyRejectsShortLongAndCommonPasswords() async throws {
+    @Test func passwordPolicyRejectsShortLongCommonAndNULPasswords() async throws {
         try await TestApp.run { app in
-            for password in ["short", String(repeating: "x", count: 129), "1234567890", "qwertyuiop", "Password123"] {
+            for password in ["short", String(repeating: "x", count: 129), "1234567890", "qwertyuiop", "Password123", "\u{0}correct horse battery"] {
                 let response = try await app.request(.post, "/v1/auth/signup", body: ["email": "a@example.com", "password": password, "name": "A"])
                 try response.expectProblem(.unprocessableContent)
                 #expect(try response.errorFields() == ["password"], "password \(password)")

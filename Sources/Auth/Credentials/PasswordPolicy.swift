@@ -2,7 +2,7 @@ import AcmeCore
 
 import Foundation
 
-/// Password rules: 10–128 characters and not one of the 1,000 most common passwords
+/// Password rules: 10–128 characters, no NUL, and not one of the 1,000 most common passwords
 /// (`Resources/common-passwords.txt`, ranked list shipped with Django, BSD licence).
 public struct PasswordPolicy: Sendable {
     public static let length = 10...128
@@ -29,6 +29,10 @@ public struct PasswordPolicy: Sendable {
             validator.check(false, field, "is one of the most common passwords; choose another")
         } else if let email, password.lowercased() == email.lowercased() {
             validator.check(false, field, "must not be your e-mail address")
+        } else if password.utf8.contains(0) {
+            // bcrypt reads the password as a C string: "abc\0xyz" would be stored as "abc", and "abc\0" + anything
+            // would then sign in.
+            validator.check(false, field, "must not contain NUL characters")
         }
     }
 }
