@@ -69,7 +69,7 @@ extension ProjectService {
                     archived: false, createdBy: principal.userId, createdAt: events.now, updatedAt: events.now, version: 1)
                 do {
                     try await store.insert(project, on: db)
-                } catch AcmeError.conflict {
+                } catch where DatabaseFailure.isConflict(error) {
                     throw AcmeError.conflict("The key '\(input.key)' is already used in this organization.")
                 }
                 try await store.setMember(projectId: project.id, userId: principal.userId, role: .admin, at: events.now, on: db)

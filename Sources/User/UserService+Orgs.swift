@@ -1,4 +1,5 @@
 import AcmeCore
+import AcmeDatabase
 import AcmeEvents
 
 #if canImport(FoundationEssentials)
@@ -45,7 +46,7 @@ extension UserService {
                 updatedAt: events.now, version: 1)
             do {
                 try await store.insert(org, on: db)
-            } catch AcmeError.conflict {
+            } catch where DatabaseFailure.isConflict(error) {
                 throw AcmeError.conflict("The slug '\(slug)' is taken.")
             }
             try await events.emit(
@@ -98,7 +99,7 @@ extension UserService {
             org.updatedAt = events.now
             do {
                 try await store.update(org, on: db)
-            } catch AcmeError.conflict {
+            } catch where DatabaseFailure.isConflict(error) {
                 throw AcmeError.conflict("The slug '\(org.slug)' is taken.")
             }
             try await events.emit(
