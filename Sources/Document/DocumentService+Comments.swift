@@ -2,6 +2,7 @@ import AcmeCore
 import AcmeDatabase
 import AcmeEvents
 import Project
+import SQLKit
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -35,8 +36,7 @@ extension DocumentService {
 
         return try await outbox.transaction { db, events in
             try await idempotent(idempotency, on: db, now: events.now) {
-                // The document may have been deleted since it was checked.
-                guard let facts = try await store.facts(id: documentId, on: db), !facts.deleted else { throw Self.gone(documentId) }
+                let facts = try await requireLive(documentId, on: db)
                 let comment = Comment(
                     id: AcmeID.make("cmt", at: events.now), documentId: documentId, projectId: facts.projectId,
                     authorId: principal.userId, body: body, createdAt: events.now, updatedAt: events.now)
@@ -66,6 +66,7 @@ extension DocumentService {
         let (comment, facts) = try await authorizeCommentChange(principal, id: id)
         guard comment.body != body else { return comment }
         return try await outbox.transaction { db, events in
+            try await requireLive(facts.id, on: db)
             var updated = comment
             updated.body = body
             updated.updatedAt = events.now
@@ -81,11 +82,19 @@ extension DocumentService {
         try principal.require(.documentsWrite)
         let (comment, facts) = try await authorizeCommentChange(principal, id: id)
         try await outbox.transaction { db, events in
+            try await requireLive(facts.id, on: db)
             guard try await commentStore.delete(id: id, on: db) else { throw AcmeError.notFound() }
             try await events.emit(
                 CommentDeleted(projectId: facts.projectId, documentId: facts.id, commentId: id, authorId: comment.authorId),
                 subject: facts.id, subjectVersion: nil, orgId: facts.orgId, actor: principal.userId, request: request)
         }
+    }
+
+    /// The document's facts inside a comment's transaction: it may have been deleted since it was checked.
+    @discardableResult
+    private func requireLive(_ documentId: String, on db: any SQLDatabase) async throws -> DocumentStore.Facts {
+        guard let facts = try await store.facts(id: documentId, on: db), !facts.deleted else { throw Self.gone(documentId) }
+        return facts
     }
 
     /// The comment, if the caller may change it: its author (still an editor) or a project admin.
