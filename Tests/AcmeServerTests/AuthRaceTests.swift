@@ -8,17 +8,10 @@ import Testing
 /// every session reaches every session. (On SQLite one writer serializes the requests anyway; on PostgreSQL these
 /// races were real: two refreshes with one token both rotated it.)
 @Suite struct AuthRaceTests {
-    static func concurrently(_ count: Int, _ request: @escaping @Sendable (Int) async throws -> TestResponse) async throws -> [TestResponse] {
-        try await withThrowingTaskGroup(of: TestResponse.self) { group in
-            for index in 0..<count { group.addTask { try await request(index) } }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
-    }
-
     @Test func aRefreshTokenRotatesOnceHoweverManyPresentItAtOnce() async throws {
         try await TestApp.run { app in
             let ann = try await app.signup("Ann")
-            let refreshes = try await Self.concurrently(8) { _ in
+            let refreshes = try await TestApp.concurrently(8) { _ in
                 try await app.request(.post, "/v1/auth/refresh", body: ["refreshToken": ann.refreshToken])
             }
             #expect(refreshes.filter { $0.status == .ok }.count == 1)
@@ -39,7 +32,7 @@ import Testing
             let code = TOTPVerifier.code(secret: secret, at: app.clock.now())
 
             let token = try await MFATests.mfaToken(app, ann)
-            let sameChallenge = try await Self.concurrently(6) { _ in
+            let sameChallenge = try await TestApp.concurrently(6) { _ in
                 try await app.request(.post, "/v1/auth/mfa/verify", body: ["mfaToken": token, "code": code])
             }
             #expect(sameChallenge.filter { $0.status == .ok }.count == 1)
@@ -47,13 +40,13 @@ import Testing
             app.clock.advance(by: 30)
             let next = TOTPVerifier.code(secret: secret, at: app.clock.now())
             let (first, second) = (try await MFATests.mfaToken(app, ann), try await MFATests.mfaToken(app, ann))
-            let twoChallenges = try await Self.concurrently(2) { index in
+            let twoChallenges = try await TestApp.concurrently(2) { index in
                 try await app.request(.post, "/v1/auth/mfa/verify", body: ["mfaToken": index == 0 ? first : second, "code": next])
             }
             #expect(twoChallenges.filter { $0.status == .ok }.count == 1)
 
             let (third, fourth) = (try await MFATests.mfaToken(app, ann), try await MFATests.mfaToken(app, ann))
-            let recovery = try await Self.concurrently(2) { index in
+            let recovery = try await TestApp.concurrently(2) { index in
                 try await app.request(.post, "/v1/auth/mfa/verify", body: ["mfaToken": index == 0 ? third : fourth, "code": codes[0]])
             }
             #expect(recovery.filter { $0.status == .ok }.count == 1)
@@ -65,7 +58,7 @@ import Testing
     @Test func passwordGuessesSentAtOnceSpendTheAccountsBudget() async throws {
         try await TestApp.run(configure: { $0.loginAttemptsPerMinute = 1_000 }) { app in
             let ann = try await app.signup("Ann")
-            let guesses = try await Self.concurrently(30) { index in
+            let guesses = try await TestApp.concurrently(30) { index in
                 try await app.request(.post, "/v1/auth/login", body: ["email": ann.email, "password": "wrong password \(index)"])
             }
             #expect(guesses.filter { $0.status == .unauthorized }.count == 10)

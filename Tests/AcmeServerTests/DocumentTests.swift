@@ -414,15 +414,9 @@ import Testing
         try await TestApp.run { app in
             let team = try await Team.make(app)
             let path = "/v1/projects/\(team.project)/documents"
-            let responses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
-                for _ in 0..<6 {
-                    group.addTask {
-                        try await app.request(
-                            .post, path, token: team.editor.accessToken, json: #"{"title":"Once","body":"raced"}"#,
-                            headers: [.idempotencyKey: "race-1"])
-                    }
-                }
-                return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
+            let responses = try await TestApp.concurrently(6) { _ in
+                try await app.request(
+                    .post, path, token: team.editor.accessToken, json: #"{"title":"Once","body":"raced"}"#, headers: [.idempotencyKey: "race-1"])
             }
             #expect(responses.allSatisfy { $0.status == .created }, "\(responses.map(\.status.code))")
             #expect(responses.filter { $0.headers[.idempotentReplayed] == nil }.count == 1)

@@ -227,15 +227,9 @@ import Testing
             let org = try await app.createOrg(ann)
             let project = try await app.createProject(ann, in: org, key: "RACE")
             let path = "/v1/projects/\(project)"
-            func concurrently(_ count: Int, _ request: @escaping @Sendable (Int) async throws -> TestResponse) async throws -> [TestResponse] {
-                try await withThrowingTaskGroup(of: TestResponse.self) { group in
-                    for index in 0..<count { group.addTask { try await request(index) } }
-                    return try await group.reduce(into: []) { $0.append($1) }
-                }
-            }
 
             let etag = try #require(try await app.request(.get, path, token: ann.accessToken).headers[.eTag])
-            let renames = try await concurrently(8) { index in
+            let renames = try await TestApp.concurrently(8) { index in
                 try await app.request(.patch, path, token: ann.accessToken, json: #"{"name":"Name \#(index)"}"#, headers: [.ifMatch: etag])
             }
             #expect(renames.filter { $0.status == .ok }.count == 1)
@@ -243,7 +237,7 @@ import Testing
             let renamed = try #require(renames.first { $0.status == .ok }?.headers[.eTag])
 
             let settingsETag = try #require(try await app.request(.get, path + "/settings", token: ann.accessToken).headers[.eTag])
-            let settings = try await concurrently(8) { index in
+            let settings = try await TestApp.concurrently(8) { index in
                 try await app.request(
                     .patch, path + "/settings", token: ann.accessToken, json: #"{"webhookOnChange":true,"maxFileSizeMB":\#(index + 1)}"#,
                     headers: [.ifMatch: settingsETag])
@@ -258,7 +252,7 @@ import Testing
                 try await app.addMember(person, to: org, role: "member", by: ann)
                 people.append(person)
             }
-            let added = try await concurrently(people.count) { [people] index in
+            let added = try await TestApp.concurrently(people.count) { [people] index in
                 try await app.request(.put, path + "/members/\(people[index].id)", token: ann.accessToken, body: ["role": "editor"])
             }
             #expect(added.allSatisfy { $0.status == .created })

@@ -107,6 +107,14 @@ struct TestApp {
         return try await request(method, path, token: token, json: String(decoding: data, as: UTF8.self))
     }
 
+    /// Sends `count` requests at once and returns their responses (in completion order).
+    static func concurrently(_ count: Int, _ request: @escaping @Sendable (Int) async throws -> TestResponse) async throws -> [TestResponse] {
+        try await withThrowingTaskGroup(of: TestResponse.self) { group in
+            for index in 0..<count { group.addTask { try await request(index) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
     // MARK: Fixtures
 
     struct Account: Sendable {
