@@ -29,7 +29,6 @@ public enum DatabaseFailure {
         static let constraintUnique: Int32 = 19 | (8 << 8)
     }
 
-    /// `error` as the client should see it, when it is one of the mapped failures.
     /// True for a unique violation, raw or mapped: inside a transaction's body a statement's error is still the
     /// driver's (the mapping wraps the whole transaction), so a body that words its own 409 asks here.
     public static func isConflict(_ error: any Error) -> Bool {
@@ -37,6 +36,7 @@ public enum DatabaseFailure {
         return false
     }
 
+    /// `error` as the client should see it, when it is one of the mapped failures.
     static func mapped(_ error: any Error) -> any Error {
         if let failure = error as? SQLiteFailure { return classify(failure) ?? error }
         if let failure = error as? PSQLError { return classify(failure) ?? error }
