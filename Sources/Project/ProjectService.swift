@@ -92,7 +92,11 @@ public struct ProjectService: ProjectAPI {
             guard let project = try await store.project(id: projectId, on: db) else { return nil }
             return Facts(project: project, settings: try await store.settings(projectId: projectId, on: db).0)
         }
-        facts.store(loaded, for: projectId, now: now) { current in (current?.project.version ?? 0) <= (loaded?.project.version ?? .max) }
+        // Only newer facts replace cached ones, and nothing replaces a cached deletion: a read that began before the
+        // delete must not bring the project back.
+        facts.store(loaded, for: projectId, now: now) { current in
+            current.map { $0.project.version <= (loaded?.project.version ?? .max) } ?? false
+        }
         return loaded
     }
 
