@@ -60,8 +60,7 @@ extension AuthService {
     /// 403 (not 401: the caller is authenticated, the confirmation is wrong) unless `password` is the account's.
     func requirePassword(_ password: String, account: AuthStore.Account) async throws {
         // Spent first and given back on success, as at login.
-        let allowed = failuresByAccount.acquire(account.email)
-        guard allowed.allowed else { throw AcmeError.tooManyRequests(retryAfterSeconds: allowed.retryAfterSeconds) }
+        try failuresByAccount.spend(account.email)
         guard password.count <= PasswordPolicy.length.upperBound, await hasher.verify(password, hash: account.passwordHash) else {
             throw AcmeError.forbidden("The current password is incorrect.")
         }

@@ -64,12 +64,10 @@ extension AuthService {
     /// Password login. Unknown e-mail and wrong password give the same 401 after the same bcrypt work.
     func login(_ input: LoginRequest, request: RequestInfo) async throws -> LoginResult {
         let email = EmailAddress.normalize(input.email)
-        let byAddress = loginsByAddress.acquire(request.ipAddress)
-        guard byAddress.allowed else { throw AcmeError.tooManyRequests(retryAfterSeconds: byAddress.retryAfterSeconds) }
+        try loginsByAddress.spend(request.ipAddress)
         // Spent before the password is checked, and given back on success: guesses sent at once cannot all pass
         // a check made before any of them failed.
-        let byAccount = failuresByAccount.acquire(email)
-        guard byAccount.allowed else { throw AcmeError.tooManyRequests(retryAfterSeconds: byAccount.retryAfterSeconds) }
+        try failuresByAccount.spend(email)
 
         let invalid = AcmeError.unauthorized("The e-mail address or password is incorrect.")
         guard !input.password.isEmpty, input.password.count <= PasswordPolicy.length.upperBound else {
@@ -123,8 +121,7 @@ extension AuthService {
             else { throw invalid }
             // Five tries per challenge, and a budget per account across challenges: whoever has the password can
             // open a new challenge at every login, and a correct password does not refill this budget.
-            let budget = failedSecondFactors.acquire(account.id)
-            guard budget.allowed else { throw AcmeError.tooManyRequests(retryAfterSeconds: budget.retryAfterSeconds) }
+            try failedSecondFactors.spend(account.id)
             let method: String
             if let step = TOTPVerifier.matchingStep(code: input.code, secret: secret, at: events.now, lastUsedStep: account.totpLastStep),
                 try await accounts.useTOTPStep(step, accountId: account.id, on: db)

@@ -48,8 +48,7 @@ extension AuthService {
     func disableTOTP(_ principal: Principal, _ input: CodeRequest, request: RequestInfo) async throws {
         _ = try principal.requireSession()
         // Spent first and given back on success, as at login.
-        let allowed = failedSecondFactors.acquire(principal.userId)
-        guard allowed.allowed else { throw AcmeError.tooManyRequests(retryAfterSeconds: allowed.retryAfterSeconds) }
+        try failedSecondFactors.spend(principal.userId)
         try await outbox.transaction { db, events in
             guard let account = try await accounts.account(id: principal.userId, on: db) else { throw AcmeError.unauthorized() }
             guard let secret = account.totpSecret else { throw AcmeError.conflict("Two-factor authentication is not enabled.") }

@@ -14,8 +14,7 @@ public struct RateLimitMiddleware: RouterMiddleware {
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let decision = limiter.acquire(context.clientAddress)
-        guard decision.allowed else { throw AcmeError.tooManyRequests(retryAfterSeconds: decision.retryAfterSeconds) }
+        try limiter.spend(context.clientAddress)
         return try await next(request, context)
     }
 }

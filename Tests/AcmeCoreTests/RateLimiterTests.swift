@@ -27,13 +27,11 @@ import Testing
         #expect(!limiter.acquire("k").allowed)
     }
 
-    @Test func peekDoesNotSpendAndResetForgets() {
+    @Test func spendThrowsWhenEmptyAndResetForgets() {
         let clock = ManualWallClock()
         let limiter = RateLimiter(capacity: 1, period: .seconds(60), clock: clock)
-        #expect(limiter.peek("k").allowed)
-        #expect(limiter.peek("k").allowed)
-        #expect(limiter.acquire("k").allowed)
-        #expect(!limiter.peek("k").allowed)
+        #expect(throws: Never.self) { try limiter.spend("k") }
+        #expect(throws: AcmeError.tooManyRequests(retryAfterSeconds: 60)) { try limiter.spend("k") }
         limiter.reset("k")
         #expect(limiter.acquire("k").allowed)
     }

@@ -58,15 +58,10 @@ public final class RateLimiter: Sendable {
         }
     }
 
-    /// Whether `key` could spend `cost` now, without spending it.
-    public func peek(_ key: String, cost: Double = 1) -> Decision {
-        let now = clock.now().timeIntervalSince1970
-        return shard(for: key).buckets.withLock { buckets in
-            guard let bucket = buckets[key] else { return Decision(allowed: true, retryAfterSeconds: 0) }
-            let tokens = min(capacity, bucket.tokens + (now - bucket.updated) * refillPerSecond)
-            if tokens >= cost { return Decision(allowed: true, retryAfterSeconds: 0) }
-            return Decision(allowed: false, retryAfterSeconds: max(1, Int(((cost - tokens) / refillPerSecond).rounded(.up))))
-        }
+    /// Takes one token from `key`'s bucket, or throws 429 with the wait until the next one.
+    public func spend(_ key: String) throws(AcmeError) {
+        let decision = acquire(key)
+        guard decision.allowed else { throw .tooManyRequests(retryAfterSeconds: decision.retryAfterSeconds) }
     }
 
     /// Forgets `key` (e.g. after a successful login clears its failure budget).
