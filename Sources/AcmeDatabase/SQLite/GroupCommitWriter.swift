@@ -48,22 +48,36 @@ final class GroupCommitWriter: Sendable {
 
     /// Runs queued transactions in groups until the queue is empty.
     private func drain() async {
-        while true {
-            let group = state.withLock { state -> [any QueuedTransaction] in
-                let group = Array(state.queue.prefix(maxBatch))
-                state.queue.removeFirst(group.count)
-                if group.isEmpty { state.draining = false }
-                return group
-            }
-            if group.isEmpty { return }
+        while let group = take(upTo: maxBatch, endingDrain: true) {
             await run(group)
+        }
+    }
+
+    /// Up to `count` queued transactions, or nil if none is queued (then, with `endingDrain`, the drain task
+    /// ends and the next enqueue starts another).
+    private func take(upTo count: Int, endingDrain: Bool) -> [any QueuedTransaction]? {
+        state.withLock { state in
+            let taken = Array(state.queue.prefix(count))
+            state.queue.removeFirst(taken.count)
+            if taken.isEmpty && endingDrain { state.draining = false }
+            return taken.isEmpty ? nil : taken
         }
     }
 
     /// Runs `group` in as few SQLite transactions as failures allow (normally one) and completes each member.
     private func run(_ group: [any QueuedTransaction]) async {
+        var pending = group[...]
+        var taken = group.count
         var members: [any QueuedTransaction] = []
-        for transaction in group {
+        while true {
+            guard let transaction = pending.popFirst() else {
+                // Transactions queued while this group ran join it before it commits: they share its fsync
+                // instead of waiting for it and then paying for one of their own.
+                guard taken < maxBatch, let more = take(upTo: maxBatch - taken, endingDrain: false) else { break }
+                taken += more.count
+                pending = more[...]
+                continue
+            }
             if members.isEmpty {
                 do {
                     try await database.raw("BEGIN IMMEDIATE").run()
