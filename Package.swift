@@ -184,6 +184,7 @@ let package = Package(
                 "AcmeServer", "Auth", "User", "Gateway", "AcmeCore", "AcmeDatabase", "AcmeEvents", "AcmeKafka", "AcmeTestSupport",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ],
             swiftSettings: swiftSettings

@@ -19,6 +19,7 @@ public struct AcmeConfig: Sendable {
     public var rateLimitBurst = 200
     /// Login attempts per client address per minute.
     public var loginAttemptsPerMinute = 20
+    public var signupsPerHour = 20
     /// Origins allowed by CORS; empty allows any origin (credentials travel in headers, not cookies).
     public var corsOrigins: [String] = []
     /// `full` fsyncs every commit; `normal` trades the last commits on power loss for write speed.
@@ -69,6 +70,7 @@ public struct AcmeConfig: Sendable {
         rateLimit = reader.int(forKey: "rate.limit", default: rateLimit)
         rateLimitBurst = reader.int(forKey: "rate.limit.burst", default: rateLimitBurst)
         loginAttemptsPerMinute = reader.int(forKey: "login.attempts.per.minute", default: loginAttemptsPerMinute)
+        signupsPerHour = reader.int(forKey: "signups.per.hour", default: signupsPerHour)
         corsOrigins = reader.stringArray(forKey: "cors.origins", default: corsOrigins)
         let durability = reader.string(forKey: "sqlite.durability", default: sqliteDurability.rawValue)
         guard let parsedDurability = SQLiteDatabasePool.Durability(rawValue: durability) else {
@@ -119,6 +121,7 @@ public struct AcmeConfig: Sendable {
         guard (4...31).contains(bcryptCost) else { throw ConfigError.invalid("bcrypt cost", "\(bcryptCost)", "4–31") }
         guard rateLimit >= 0, rateLimitBurst >= 0 else { throw ConfigError.invalid("rate limit", "\(rateLimit)", "0 or more") }
         guard loginAttemptsPerMinute > 0 else { throw ConfigError.invalid("login attempts per minute", "\(loginAttemptsPerMinute)", "1 or more") }
+        guard signupsPerHour > 0 else { throw ConfigError.invalid("signups per hour", "\(signupsPerHour)", "1 or more") }
         guard (1...64).contains(eventPartitions) else { throw ConfigError.invalid("event partitions", "\(eventPartitions)", "1–64") }
         guard !dataDir.isEmpty else { throw ConfigError.invalid("data directory", "", "a path") }
         guard (1...200).contains(databasePoolSize) else { throw ConfigError.invalid("database pool size", "\(databasePoolSize)", "1–200") }

@@ -111,6 +111,7 @@ public enum AcmeServer {
         var authSettings = AuthService.Settings()
         authSettings.bcryptCost = config.bcryptCost
         authSettings.loginAttemptsPerAddress = config.loginAttemptsPerMinute
+        authSettings.signupsPerAddress = config.signupsPerHour
         let authOutbox = Outbox(database: databases.auth, clock: clock)
         let auth = try await AuthService.start(
             outbox: authOutbox, users: users, secrets: try secretBox(config), settings: authSettings, clock: clock, logger: logger)

@@ -31,6 +31,8 @@ extension AuthService {
     /// Creates the account and its first session. The account (with its `user.created` event) is the
     /// commit point; the profile is then provisioned in the User service, which also consumes
     /// `user.created`, so a failed call there is repaired from the event.
+    static let emailTaken = AcmeError.conflict("An account with this e-mail address already exists.")
+
     func signup(_ input: SignupRequest, request: RequestInfo) async throws -> AuthTokens {
         let email = EmailAddress.normalize(input.email)
         var validator = Validator()
@@ -38,13 +40,16 @@ extension AuthService {
         policy.check(input.password, field: "password", email: email, into: &validator)
         let name = validator.text(input.name, "name", length: 1...100)
         try validator.finish()
+        try signupsByAddress.spend(request.ipAddress)
+        // A taken address is refused before the costly hash (and checked again in the transaction, for races).
+        if try await database.read({ db in try await accounts.account(email: email, on: db) }) != nil {
+            throw Self.emailTaken
+        }
 
         let hash = await hasher.hash(input.password)
         let userId = AcmeID.make("usr", at: clock.now())
         let (_, access, refresh) = try await outbox.transaction { db, events in
-            if try await accounts.account(email: email, on: db) != nil {
-                throw AcmeError.conflict("An account with this e-mail address already exists.")
-            }
+            if try await accounts.account(email: email, on: db) != nil { throw Self.emailTaken }
             try await accounts.insert(
                 AuthStore.Account(id: userId, email: email, passwordHash: hash), at: events.now, on: db)
             try await events.emit(
@@ -88,6 +93,7 @@ extension AuthService {
             throw invalid
         }
         failuresByAccount.reset(email)
+        if hasher.needsRehash(account.passwordHash) { await rehashPassword(input.password, of: account) }
 
         if account.mfaEnabled {
             let token = "acme_mfa_" + SecureRandom.token()
@@ -148,5 +154,18 @@ extension AuthService {
         guard case .success(let userId, let access, let refresh) = outcome else { throw invalid }
         failedSecondFactors.reset(userId)
         return try await tokens(userId: userId, access: access, refresh: refresh)
+    }
+
+    /// Replaces a hash made the old way (of the password itself, or at another cost) while the password is at
+    /// hand. Best effort: the login succeeds either way, and the next one tries again.
+    func rehashPassword(_ password: String, of account: AuthStore.Account) async {
+        let fresh = await hasher.hash(password)
+        do {
+            try await database.transaction { db in
+                try await accounts.replacePasswordHash(account.passwordHash, with: fresh, accountId: account.id, on: db)
+            }
+        } catch {
+            logger.warning("password rehash failed", metadata: ["user": "\(account.id)", "error": "\(error)"])
+        }
     }
 }

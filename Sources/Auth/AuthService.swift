@@ -21,6 +21,9 @@ public struct AuthService: AuthAPI {
         public var signingKeyRotation: TimeInterval = 30 * 24 * 3600
         /// Login attempts per client address per minute.
         public var loginAttemptsPerAddress = 20
+        /// Sign-ups per client address per hour: each costs a bcrypt hash, and a flood of them would queue
+        /// ahead of logins.
+        public var signupsPerAddress = 20
         /// Failed logins per account before it is throttled (refilling over 15 minutes).
         public var failedLoginsPerAccount = 10
         public var maxAPITokensPerUser = 50
@@ -42,6 +45,7 @@ public struct AuthService: AuthAPI {
     /// skips signature checks and session lookups. Revocations in this process drop entries at once.
     let cache = ExpiringCache<String, Principal>(lifetime: 30, capacity: 20_000)
     let loginsByAddress: RateLimiter
+    let signupsByAddress: RateLimiter
     let failuresByAccount: RateLimiter
     /// Second-factor tries per account (by id), across its MFA challenges.
     let failedSecondFactors: RateLimiter
@@ -74,6 +78,7 @@ public struct AuthService: AuthAPI {
             database: outbox.database, secrets: secrets, clock: clock, tokenLifetime: settings.accessTokenLifetime,
             rotationInterval: settings.signingKeyRotation)
         self.loginsByAddress = RateLimiter(capacity: settings.loginAttemptsPerAddress, period: .seconds(60), clock: clock)
+        self.signupsByAddress = RateLimiter(capacity: settings.signupsPerAddress, period: .seconds(3600), clock: clock)
         self.failuresByAccount = RateLimiter(capacity: settings.failedLoginsPerAccount, period: .seconds(15 * 60), clock: clock)
         self.failedSecondFactors = RateLimiter(capacity: settings.failedLoginsPerAccount, period: .seconds(15 * 60), clock: clock)
     }

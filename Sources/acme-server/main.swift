@@ -149,6 +149,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Login attempts per client address per minute. [env: ACME_LOGIN_ATTEMPTS_PER_MINUTE] (default: 20)")
     var loginAttemptsPerMinute: Int?
 
+    @Option(help: "Sign-ups per client address per hour. [env: ACME_SIGNUPS_PER_HOUR] (default: 20)")
+    var signupsPerHour: Int?
+
     @Option(help: "Comma-separated origins allowed by CORS; empty allows any. [env: ACME_CORS_ORIGINS]")
     var corsOrigins: String?
 
@@ -200,6 +203,7 @@ struct ServerOptions: ParsableArguments {
         set("rate.limit", rateLimit.map { .int($0) })
         set("rate.limit.burst", rateLimitBurst.map { .int($0) })
         set("login.attempts.per.minute", loginAttemptsPerMinute.map { .int($0) })
+        set("signups.per.hour", signupsPerHour.map { .int($0) })
         set("cors.origins", corsOrigins.map { .stringArray($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) })
         set("sqlite.durability", sqliteDurability.map { .string($0) })
         set("event.partitions", eventPartitions.map { .int($0) })

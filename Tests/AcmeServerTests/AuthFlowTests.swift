@@ -36,6 +36,21 @@ import Testing
         }
     }
 
+    @Test func signupIsRateLimitedPerAddressAndALimitedSignupCreatesNothing() async throws {
+        try await TestApp.run(configure: { $0.signupsPerHour = 2 }) { app in
+            _ = try await app.signup("Ann")
+            _ = try await app.signup("Bob")
+            let body = ["email": "cy@example.com", "password": "a good long passphrase", "name": "Cy"]
+            let limited = try await app.request(.post, "/v1/auth/signup", body: body)
+            try limited.expectProblem(.tooManyRequests)
+            #expect(limited.headers[.retryAfter] != nil)
+            try await app.request(.post, "/v1/auth/login", body: ["email": "cy@example.com", "password": "a good long passphrase"])
+                .expectProblem(.unauthorized)
+            app.clock.advance(by: 1800)
+            #expect(try await app.request(.post, "/v1/auth/signup", body: body).status == .created)
+        }
+    }
+
     @Test func passwordPolicyRejectsShortLongCommonAndNULPasswords() async throws {
         try await TestApp.run { app in
             for password in ["short", String(repeating: "x", count: 129), "1234567890", "qwertyuiop", "Password123", "\u{0}correct horse battery"] {

@@ -1,4 +1,5 @@
 @testable import Auth
+import HummingbirdBcrypt
 import Foundation
 import Testing
 
@@ -51,6 +52,24 @@ import Testing
         #expect(errors("QWERTYUIOP").count == 1)  // case-insensitive
         #expect(errors("ann@example.com").count == 1)
         #expect(errors("short").count == 1)
+    }
+
+    @Test func passwordsAlikeInTheirFirst72BytesAreStillDifferentPasswords() async {
+        let hasher = PasswordHasher(cost: 4)
+        let long = String(repeating: "correct horse battery staple ", count: 3)  // 87 bytes
+        let hash = await hasher.hash(long + "one")
+        #expect(await hasher.verify(long + "one", hash: hash))
+        #expect(!(await hasher.verify(long + "two", hash: hash)))
+        #expect(!hasher.needsRehash(hash))
+        #expect(PasswordHasher(cost: 5).needsRehash(hash))
+    }
+
+    @Test func hashesOfThePasswordItselfStillVerifyAndAskForARehash() async {
+        let hasher = PasswordHasher(cost: 4)
+        let legacy = Bcrypt.hash("correct horse battery staple", cost: 4)
+        #expect(await hasher.verify("correct horse battery staple", hash: legacy))
+        #expect(!(await hasher.verify("correct horse battery stapler", hash: legacy)))
+        #expect(hasher.needsRehash(legacy))
     }
 }
 

@@ -34,6 +34,7 @@ struct TestApp {
         config.port = 0
         config.bcryptCost = 4
         config.rateLimit = 0
+        config.signupsPerHour = 10_000
         config.sqliteDurability = .normal
         config.logLevel = .warning
         if let postgresURL {

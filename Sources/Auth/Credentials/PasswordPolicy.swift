@@ -30,8 +30,8 @@ public struct PasswordPolicy: Sendable {
         } else if let email, password.lowercased() == email.lowercased() {
             validator.check(false, field, "must not be your e-mail address")
         } else if password.utf8.contains(0) {
-            // bcrypt reads the password as a C string: "abc\0xyz" would be stored as "abc", and "abc\0" + anything
-            // would then sign in.
+            // Hashes made before `PasswordHasher` hashed digests read the password as a C string ("abc\0" and
+            // anything after it were one password); no one types a NUL anyway.
             validator.check(false, field, "must not contain NUL characters")
         }
     }

@@ -16,6 +16,9 @@ import Foundation
 /// Keys live in the Auth database (so every Auth instance signs with the same key and the embedded server
 /// keeps them across restarts). The newest key signs; rotation adds a key and retires the old one, which
 /// stays in the JWKS and keeps verifying until every token it signed has expired.
+///
+/// With several instances, one of them rotates and the others learn of the new key when they next check
+/// (`SigningKeyRotation`, every minute), or at once when a token names a key they have not seen.
 final class SigningKeyRing: Sendable {
     struct Key: Sendable {
         var kid: String
@@ -30,6 +33,10 @@ final class SigningKeyRing: Sendable {
     private let tokenLifetime: TimeInterval
     private let rotationInterval: TimeInterval
     private let collection: Mutex<(JWTKeyCollection, [Key])>
+    /// When keys were last read for a token with an unknown key id, and the read in flight, if any: one read
+    /// serves every request waiting for it, and made-up key ids cannot turn each request into a query.
+    private let unknownKeyReload = Mutex<(last: Date?, running: Task<Void, any Error>?)>((nil, nil))
+    static let unknownKeyReloadInterval: TimeInterval = 5
 
     init(database: any Database, secrets: SecretBox, clock: any WallClock, tokenLifetime: TimeInterval, rotationInterval: TimeInterval) {
         self.database = database
@@ -112,7 +119,43 @@ final class SigningKeyRing: Sendable {
     /// Verifies signature, algorithm and claims; expiry is the caller's check.
     func verify(_ token: String) async throws -> AccessTokenClaims {
         let keys = collection.withLock { $0.0 }
-        return try await keys.verify(token, as: AccessTokenClaims.self)
+        do {
+            return try await keys.verify(token, as: AccessTokenClaims.self)
+        } catch {
+            guard let kid = Self.keyID(of: token), !knows(kid), await reloadForUnknownKey() else { throw error }
+            return try await collection.withLock { $0.0 }.verify(token, as: AccessTokenClaims.self)
+        }
+    }
+
+    private func knows(_ kid: String) -> Bool {
+        collection.withLock { $0.1.contains { $0.kid == kid } }
+    }
+
+    /// Reads the stored keys again unless that happened less than `unknownKeyReloadInterval` ago; false if not.
+    private func reloadForUnknownKey() async -> Bool {
+        let now = clock.now()
+        let task = unknownKeyReload.withLock { state -> Task<Void, any Error>? in
+            if let running = state.running { return running }
+            if let last = state.last, now.timeIntervalSince(last) < Self.unknownKeyReloadInterval { return nil }
+            let task = Task { [self] in
+                defer { unknownKeyReload.withLock { $0.running = nil } }
+                await install(try await storedKeys())
+            }
+            state = (now, task)
+            return task
+        }
+        guard let task else { return false }
+        // A failed read (the database is down) leaves the token as unverifiable as it was.
+        return (try? await task.value) != nil
+    }
+
+    /// The `kid` of a JWT's header, without verifying anything.
+    static func keyID(of token: String) -> String? {
+        struct Header: Decodable { var kid: String? }
+        guard let encoded = token.split(separator: ".", maxSplits: 1).first,
+            let data = Data(base64URLEncoded: String(encoded))
+        else { return nil }
+        return (try? JSONDecoder().decode(Header.self, from: data))?.kid
     }
 
     func jwks() -> JWKS {

@@ -1,8 +1,9 @@
 import Logging
 import ServiceLifecycle
 
-/// Checks hourly whether the signing key has reached its rotation age and rotates it, so long-running
-/// servers rotate without a restart.
+/// Reads the signing keys every minute: rotates the signing key once it reaches its rotation age, so
+/// long-running servers rotate without a restart, and picks up keys another instance added (so this one
+/// verifies their tokens and signs with the newest key).
 struct SigningKeyRotation: Service {
     let keys: SigningKeyRing
     let logger: Logger
@@ -10,7 +11,7 @@ struct SigningKeyRotation: Service {
     func run() async throws {
         while !Task.isShuttingDownGracefully {
             do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3600)) }
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
             } catch {
                 return
             }

@@ -44,6 +44,12 @@ struct AuthStore: Sendable {
             .where("id", .equal, accountId).run()
     }
 
+    /// Swaps `old` for `new` unless the hash changed meanwhile (a password change wins over a rehash).
+    func replacePasswordHash(_ old: String, with new: String, accountId: String, on db: any SQLDatabase) async throws {
+        try await db.update("accounts").set("password_hash", to: new)
+            .where("id", .equal, accountId).where("password_hash", .equal, old).run()
+    }
+
     func setTOTP(secret: String?, pending: String?, lastStep: Int64?, accountId: String, at date: Date, on db: any SQLDatabase) async throws {
         try await db.update("accounts")
             .set("totp_secret", to: try secret.map(secrets.seal)).set("totp_pending_secret", to: try pending.map(secrets.seal))
