@@ -242,4 +242,32 @@ func texts(_ events: [ConsumedEvent]) -> [String] { events.map { String(decoding
         #expect(await seen.values == ["a", "b"])
         await scratch.close()
     }
+
+    actor Batches {
+        var sizes: [Int] = []
+        func add(_ size: Int) { sizes.append(size) }
+    }
+
+    /// Events published while a batch lingers join it: one batch, not one per publish.
+    @Test func eventsArrivingWhileABatchLingersJoinIt() async throws {
+        let scratch = Scratch()
+        let log = LocalEventLog(database: try await scratch.open("events", migrations: LocalEventLog.migrations), partitionCount: 1)
+        let batches = Batches()
+        var service = EventConsumerService(bus: log, group: "g", topics: [.usersEvents], logger: scratch.logger) { events in
+            await batches.add(events.count)
+        }
+        service.linger = .seconds(2)
+        let task = Task { try await service.run() }
+        try await log.publish([event(key: "k", "first")])
+        try await Task.sleep(for: .milliseconds(300))
+        try await log.publish([event(key: "k", "second"), event(key: "k", "third")])
+        let deadline = ContinuousClock.now + .seconds(10)
+        while await batches.sizes.reduce(0, +) < 3, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        task.cancel()
+        _ = try? await task.value
+        #expect(await batches.sizes == [3])
+        await scratch.close()
+    }
 }

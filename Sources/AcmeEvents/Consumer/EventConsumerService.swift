@@ -19,6 +19,11 @@ public struct EventConsumerService: Service {
     public let topics: [Topic]
     public let logger: Logger
     public var maxAttempts = 5
+    /// Events per poll (and so per batch).
+    public var maxBatch = 100
+    /// How long to wait after the first events of a batch for more to join them: fewer, larger batches (for a
+    /// handler whose cost is mostly per batch, such as one transaction) for that much more latency.
+    public var linger: Duration = .zero
     private let handler: Handler
     private let batchHandler: BatchHandler?
 
@@ -46,7 +51,7 @@ public struct EventConsumerService: Service {
             let events: [ConsumedEvent]
             do {
                 // Shutdown cancels a waiting poll; events already handed out are applied and committed first.
-                events = try await cancelWhenGracefulShutdown { try await consumer.poll(max: 100, timeout: .seconds(1)) }
+                events = try await cancelWhenGracefulShutdown { try await poll(consumer) }
             } catch is CancellationError {
                 continue
             } catch {
@@ -59,6 +64,16 @@ public struct EventConsumerService: Service {
             try await commitRetrying(events, consumer)
         }
         await consumer.close()
+    }
+
+    private func poll(_ consumer: any EventConsumer) async throws -> [ConsumedEvent] {
+        var events = try await consumer.poll(max: maxBatch, timeout: .seconds(1))
+        if linger > .zero, !events.isEmpty, events.count < maxBatch {
+            // Shutdown cuts the wait short; the events already read are applied and committed as usual.
+            try? await Task.sleep(for: linger)
+            events += try await consumer.poll(max: maxBatch - events.count, timeout: .zero)
+        }
+        return events
     }
 
     private func applyAll(_ events: [ConsumedEvent]) async throws {
