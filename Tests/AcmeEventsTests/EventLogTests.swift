@@ -267,7 +267,8 @@ func texts(_ events: [ConsumedEvent]) -> [String] { events.map { String(decoding
         }
         task.cancel()
         _ = try? await task.value
-        #expect(await batches.sizes == [3])
+        let sizes = await batches.sizes
+        #expect(sizes == [3], "batch sizes \(sizes)")
         await scratch.close()
     }
 }
