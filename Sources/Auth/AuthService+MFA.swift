@@ -1,15 +1,45 @@
 import AcmeCore
 import AcmeEvents
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 extension AuthService {
     public struct CodeRequest: StrictDecodable, Sendable {
         public var code: String
         public enum CodingKeys: String, CodingKey { case code }
     }
 
+    public struct TOTPStart: StrictDecodable, Sendable {
+        public var password: String?
+        public enum CodingKeys: String, CodingKey { case password }
+    }
+
+    /// How long after signing in a session may start TOTP enrolment without the password.
+    static let recentSignIn: TimeInterval = 10 * 60
+
     /// Starts TOTP enrolment: a new secret that becomes active once a code from it is confirmed.
-    func beginTOTP(_ principal: Principal, request: RequestInfo) async throws -> TOTPSetup {
-        _ = try principal.requireSession()
+    ///
+    /// A session that signed in over `recentSignIn` ago must give the password: else whoever holds a stolen
+    /// (and refreshed) session could turn on a second factor only they have, and lock the owner out.
+    func beginTOTP(_ principal: Principal, password: String?, request: RequestInfo) async throws -> TOTPSetup {
+        let sessionId = try principal.requireSession()
+        if let password {
+            guard let account = try await database.read({ db in try await accounts.account(id: principal.userId, on: db) }) else {
+                throw AcmeError.unauthorized()
+            }
+            try await requirePassword(password, account: account)
+        } else {
+            let session = try await database.read { db in try await sessions.session(id: sessionId, on: db) }
+            guard let session else { throw AcmeError.unauthorized() }
+            if clock.now().timeIntervalSince(session.createdAt) > Self.recentSignIn {
+                throw AcmeError.forbidden(
+                    "This session signed in more than 10 minutes ago: send your password (\"password\") to set up two-factor authentication.")
+            }
+        }
         let secret = TOTPVerifier.makeSecret()
         return try await outbox.transaction { db, events in
             guard let account = try await accounts.account(id: principal.userId, on: db) else { throw AcmeError.unauthorized() }

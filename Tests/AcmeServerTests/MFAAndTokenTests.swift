@@ -128,6 +128,27 @@ import Testing
             #expect(try login.object()["accessToken"] is String)
         }
     }
+
+    /// A session that signed in over 10 minutes ago (a stolen, refreshed one, say) must give the password to
+    /// start enrolment, so it cannot lock the owner out with a second factor of its own.
+    @Test func enrolmentFromAnOlderSessionNeedsThePassword() async throws {
+        try await TestApp.run { app in
+            let ann = try await app.signup("Ann")
+            app.clock.advance(by: 11 * 60)
+            try await app.request(.post, "/v1/auth/mfa/totp", token: ann.accessToken).expectProblem(.forbidden)
+            try await app.request(.post, "/v1/auth/mfa/totp", token: ann.accessToken, body: ["password": "not the password"])
+                .expectProblem(.forbidden)
+            try await app.request(.post, "/v1/auth/mfa/totp", token: ann.accessToken, body: ["password": 12])
+                .expectProblem(.unprocessableContent)
+            let confirmed = try await app.request(.post, "/v1/auth/mfa/totp", token: ann.accessToken, body: ["password": ann.password])
+            #expect(confirmed.status == .ok)
+            #expect(try confirmed.object()["secret"] is String)
+            // A fresh sign-in needs no body.
+            let login = try await app.request(.post, "/v1/auth/login", body: ["email": ann.email, "password": ann.password])
+            let fresh = try #require(try login.object()["accessToken"] as? String)
+            #expect(try await app.request(.post, "/v1/auth/mfa/totp", token: fresh).status == .ok)
+        }
+    }
 }
 
 @Suite struct APITokenTests {

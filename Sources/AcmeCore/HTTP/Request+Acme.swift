@@ -5,6 +5,12 @@ extension Request {
     public func decodeBody<T: Decodable>(_ type: T.Type, context: AcmeRequestContext) async throws -> T {
         try await decode(as: type, context: context)
     }
+
+    /// Whether the request says it carries a body (a length above zero, or a chunked one).
+    public var hasBody: Bool {
+        if let length = headers[.contentLength] { return Int(length).map { $0 > 0 } ?? true }
+        return headers[.transferEncoding] != nil
+    }
 }
 
 extension Parameters {

@@ -7,7 +7,11 @@ struct MFARoutes: Sendable {
 
     func addRoutes(to router: some RouterMethods<AcmeRequestContext>) {
         router.post("/v1/auth/mfa/totp") { request, context in
-            JSONResponse(try await service.beginTOTP(try context.requirePrincipal(), request: RequestInfo(request, context)))
+            let principal = try context.requirePrincipal()
+            _ = try principal.requireSession()
+            // The body is optional: it is needed only by a session that signed in a while ago (see `beginTOTP`).
+            let input = request.hasBody ? try await request.decodeBody(AuthService.TOTPStart.self, context: context) : nil
+            return JSONResponse(try await service.beginTOTP(principal, password: input?.password, request: RequestInfo(request, context)))
         }
         router.post("/v1/auth/mfa/totp/enable") { request, context in
             let principal = try context.requirePrincipal()
