@@ -19,6 +19,7 @@ public struct AcmeConfig: Sendable {
     public var rateLimitBurst = 200
     /// Login attempts per client address per minute.
     public var loginAttemptsPerMinute = 20
+    /// Sign-ups per client address per hour.
     public var signupsPerHour = 20
     /// Origins allowed by CORS; empty allows any origin (credentials travel in headers, not cookies).
     public var corsOrigins: [String] = []

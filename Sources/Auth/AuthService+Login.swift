@@ -28,11 +28,11 @@ extension AuthService {
         public enum CodingKeys: String, CodingKey { case mfaToken, code }
     }
 
+    static let emailTaken = AcmeError.conflict("An account with this e-mail address already exists.")
+
     /// Creates the account and its first session. The account (with its `user.created` event) is the
     /// commit point; the profile is then provisioned in the User service, which also consumes
     /// `user.created`, so a failed call there is repaired from the event.
-    static let emailTaken = AcmeError.conflict("An account with this e-mail address already exists.")
-
     func signup(_ input: SignupRequest, request: RequestInfo) async throws -> AuthTokens {
         let email = EmailAddress.normalize(input.email)
         var validator = Validator()
