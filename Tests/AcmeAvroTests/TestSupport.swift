@@ -1,3 +1,4 @@
+import AcmeTestSupport
 import Foundation
 import Testing
 @testable import AcmeAvro
@@ -29,25 +30,16 @@ enum TestSupport {
         var stderr: String
     }
 
-    /// Runs `arguments` through `/usr/bin/env` (so PATH finds the program), feeding `input`. Standard
-    /// streams go through temporary files, so no pipe can fill up and block either side.
+    /// Runs `arguments` (the program looked up on PATH), feeding `input`. Standard streams go through
+    /// temporary files, so no pipe can fill up and block either side.
     static func run(_ arguments: [String], input: Data = Data(), in directory: URL? = nil) throws -> ProcessResult {
         let inputFile = temporaryFile(".in"), outputFile = temporaryFile(".out"), errorFile = temporaryFile(".err")
         defer { for file in [inputFile, outputFile, errorFile] { try? FileManager.default.removeItem(at: file) } }
         try input.write(to: inputFile)
-        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorFile.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        process.standardInput = try FileHandle(forReadingFrom: inputFile)
-        process.standardOutput = try FileHandle(forWritingTo: outputFile)
-        process.standardError = try FileHandle(forWritingTo: errorFile)
-        try process.run()
-        process.waitUntilExit()
+        let status = Shell.spawn(
+            arguments, stdin: inputFile.path, stdout: outputFile.path, stderr: errorFile.path, directory: directory?.path)
         return ProcessResult(
-            status: process.terminationStatus, stdout: try Data(contentsOf: outputFile),
+            status: status, stdout: try Data(contentsOf: outputFile),
             stderr: String(decoding: try Data(contentsOf: errorFile), as: UTF8.self))
     }
 

@@ -94,13 +94,9 @@ import Testing
 enum PythonSQLite {
     static let isAvailable: Bool = {
         let probe = "import sqlite3; sqlite3.connect(':memory:').execute('CREATE VIRTUAL TABLE t USING fts5(x)')"
-        guard let process = try? run(["-c", probe], input: nil) else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        return Shell.spawn(["python3", "-c", probe]) == 0
     }()
 
-    /// Each expression is tried against a table made like the index's (see `CommonWordPairIndex`), and porter and
-    /// trigram tables, holding a few rows; returns `[table, expression, error]` for every failure.
     static let script = """
         import json, sqlite3, sys
         expressions = json.load(sys.stdin)
@@ -125,27 +121,13 @@ enum PythonSQLite {
         """
 
     static func syntaxErrors(for expressions: [String]) throws -> [[String]] {
-        let input = FileManager.default.temporaryDirectory
-            .appendingPathComponent("fts5-fuzz-\(UUID().uuidString).json")
+        let directory = FileManager.default.temporaryDirectory
+        let input = directory.appendingPathComponent("fts5-fuzz-\(UUID().uuidString).json")
+        let output = directory.appendingPathComponent("fts5-fuzz-\(UUID().uuidString).out")
         try JSONEncoder().encode(expressions).write(to: input)
-        defer { try? FileManager.default.removeItem(at: input) }
-        let output = Pipe()
-        let process = try run(["-c", script], input: FileHandle(forReadingFrom: input), output: output)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SyntaxError(description: "python3 exited with \(process.terminationStatus)")
-        }
-        return try JSONDecoder().decode([[String]].self, from: data)
-    }
-
-    private static func run(_ arguments: [String], input: FileHandle?, output: Pipe? = nil) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        process.standardInput = input ?? FileHandle.nullDevice
-        process.standardOutput = output ?? FileHandle.nullDevice
-        try process.run()
-        return process
+        defer { for file in [input, output] { try? FileManager.default.removeItem(at: file) } }
+        let status = Shell.spawn(["python3", "-c", script], stdin: input.path, stdout: output.path)
+        guard status == 0 else { throw SyntaxError(description: "python3 exited with \(status)") }
+        return try JSONDecoder().decode([[String]].self, from: Data(contentsOf: output))
     }
 }
