@@ -42,9 +42,7 @@ extension ProjectService {
             }
             return (previous == nil, project)
         }
-        // The change took the project's next version: its cached facts (and ETag) move on with it.
-        if let project { remember(project, id: projectId) }
-        memberRoles.remove(projectId + "/" + userId)
+        if let project { membershipChanged(project, userId: userId) }
         return (try await member(projectId: projectId, userId: userId), created)
     }
 
@@ -69,10 +67,7 @@ extension ProjectService {
             }
             return removed
         }
-        for project in removed {
-            remember(project, id: project.id)
-            memberRoles.remove(project.id + "/" + userId)
-        }
+        for project in removed { membershipChanged(project, userId: userId) }
     }
 
     /// The org is gone: so are its projects.
@@ -110,7 +105,13 @@ extension ProjectService {
                 orgId: project.orgId, actor: principal.userId, request: request)
             return project
         }
-        remember(project, id: projectId)
-        memberRoles.remove(projectId + "/" + userId)
+        membershipChanged(project, userId: userId)
+    }
+
+    /// `userId`'s membership of `project` changed, which took the project's next version: its cached facts (and
+    /// ETag) move on with it, and the user's cached role goes.
+    private func membershipChanged(_ project: Project, userId: String) {
+        remember(project, id: project.id)
+        memberRoles.remove(project.id + "/" + userId)
     }
 }
