@@ -22,7 +22,8 @@ struct PostgresFaultTests {
         defer { try? FileManager.default.removeItem(atPath: dataDir) }
         var config = TestApp.config(dataDir: dataDir)
         config.databaseURL = FaultCluster.databaseURL
-        config.databaseSchemaPrefix = "fault" + UUID().uuidString.prefix(8).lowercased()
+        let schemaPrefix = "fault" + UUID().uuidString.prefix(8).lowercased()
+        config.databaseSchemaPrefix = schemaPrefix
         let built = try await AcmeServer.build(config, clock: ManualWallClock(), logger: Logger(label: "test"))
         try await built.app.test(.router) { client in
             let signup = try await client.execute(
@@ -45,9 +46,25 @@ struct PostgresFaultTests {
             }
             #expect(try await createOrg("before") == .created)
 
+            // A session of our own locks the orgs table, so the writers' INSERTs wait inside PostgreSQL and the
+            // restart certainly finds statements in flight (without it, all four writers could be between
+            // statements at that moment: a CI run once saw no 503 at all).
+            let orgs = "\(schemaPrefix)_user.orgs"
+            let locker = Task { await FaultCluster.psql("BEGIN; LOCK TABLE \(orgs) IN SHARE MODE; SELECT pg_sleep(120)") }
+            var locked = false
+            for _ in 0..<200 where !locked {
+                locked = await FaultCluster.psql("""
+                    DO $$ BEGIN
+                      IF NOT EXISTS (SELECT 1 FROM pg_locks WHERE relation = '\(orgs)'::regclass AND mode = 'ShareLock' AND granted)
+                      THEN RAISE EXCEPTION 'not locked yet'; END IF;
+                    END $$
+                    """) == 0
+                if !locked { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            try #require(locked, "the orgs table was not locked within 10 s")
+
             // Four clients keep writing until the cluster has restarted (and a little longer): requests in flight
-            // when the server goes away fail with 503, none hangs, and the rest succeed. (A fixed number of writes
-            // could all finish before the restart begins.)
+            // when the server goes away fail with 503, none hangs, and the rest succeed.
             let restarted = RestartFlag()
             let statuses = try await withThrowingTaskGroup(of: [HTTPResponse.Status?].self) { group in
                 for worker in 0..<4 {
@@ -61,11 +78,12 @@ struct PostgresFaultTests {
                         return statuses
                     }
                 }
-                try await Task.sleep(for: .milliseconds(100))
+                try await Task.sleep(for: .milliseconds(300))  // for the writers' INSERTs to reach the lock
                 #expect(try await FaultCluster.pgCtl("-m fast -w -t 60 restart") == 0)
                 restarted.set()
                 return try await group.reduce(into: []) { $0 += $1 }
             }
+            _ = await locker.value  // ended by the restart
             #expect(!statuses.contains(nil), "a request hung during the restart")
             #expect(statuses.contains(.serviceUnavailable), "the restart went unnoticed")
             #expect(try await createOrg("after-restart") == .created)
@@ -106,6 +124,12 @@ enum FaultCluster {
     /// Runs pg_ctl with `arguments` and returns its exit status.
     static func pgCtl(_ arguments: String) async throws -> Int32 {
         await Shell.run((pgCtlCommand ?? "false") + " " + arguments)
+    }
+
+    /// Runs `sql` with psql on the cluster's database and returns psql's exit status (non-zero if `sql` failed).
+    static func psql(_ sql: String) async -> Int32 {
+        let url = ProcessInfo.processInfo.environment["ACME_TEST_FAULT_DATABASE_URL"] ?? ""
+        return await Shell.run(arguments: ["psql", "--no-psqlrc", "--quiet", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
     }
 }
 

@@ -12,9 +12,15 @@ import Glibc
 public enum Shell {
     /// Runs `command` with /bin/sh, its output discarded, on a thread of its own; returns its exit status.
     public static func run(_ command: String) async -> Int32 {
+        await run(arguments: ["/bin/sh", "-c", command])
+    }
+
+    /// Runs `arguments` (the program looked up on PATH, no shell in between), its output discarded, on a thread
+    /// of its own; returns its exit status.
+    public static func run(arguments: [String]) async -> Int32 {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(returning: spawn(["/bin/sh", "-c", command]))
+                continuation.resume(returning: spawn(arguments))
             }
         }
     }
