@@ -83,7 +83,9 @@ enum FTS5Rank {
             }
             var score = 0.0
             for phrase in 0..<phrases where frequencies[phrase] > 0 {
-                let documents = argument(1 + columns + phrase).map { Double(sqlite_nio_sqlite3_value_int64($0)) } ?? rows / 2
+                // A cached count can exceed the rows left (deletes since): past `rows` the logarithm's argument
+                // would turn negative and the score NaN, which SQLite returns as NULL.
+                let documents = min(argument(1 + columns + phrase).map { Double(sqlite_nio_sqlite3_value_int64($0)) } ?? rows / 2, rows)
                 // As FTS5 computes it: a phrase in more than half the rows still counts a little.
                 let idf = max(log((rows - documents + 0.5) / (documents + 0.5)), 1e-6)
                 let frequency = frequencies[phrase]
