@@ -282,6 +282,20 @@ func ids(_ result: IndexResult) -> [String] { result.hits.map(\.id) }
         await f.close()
     }
 
+    /// A document created and edited within one batch (the indexer's linger, a backlog, a reindex) keeps its
+    /// author: only the creation event names it.
+    @Test func aDocumentCreatedAndEditedInOneBatchKeepsItsAuthor() async throws {
+        let f = try await IndexFixture()
+        try await f.project(Self.p1, name: "Platform")
+        func state(_ title: String, author: String?, version: Int64) -> IndexChange {
+            .document(.init(id: Self.d1, orgId: IndexFixture.org, projectId: Self.p1, title: title, body: "x", tags: [],
+                            author: author, version: version, updatedAt: f.now))
+        }
+        try await f.index.apply([state("Grebe draft", author: IndexFixture.bob, version: 1), state("Grebe", author: nil, version: 2)])
+        #expect(ids(try await f.search("grebe") { $0.author = IndexFixture.bob }) == [Self.d1])
+        await f.close()
+    }
+
     @Test func neighborsAreOneEditAway() async throws {
         let f = try await IndexFixture()
         try await f.project(Self.p1, name: "Platform")

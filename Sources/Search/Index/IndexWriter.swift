@@ -99,7 +99,12 @@ struct IndexWriter: Sendable {
     /// the index's.
     private func documents(_ states: [IndexChange.DocumentState], on db: any SQLDatabase) async throws {
         var newest: [String: IndexChange.DocumentState] = [:]
-        for state in states where state.version > newest[state.id]?.version ?? .min { newest[state.id] = state }
+        // Only a creation names the author: a later state in the same batch must not drop it.
+        var authors: [String: String] = [:]
+        for state in states {
+            if let author = state.author { authors[state.id] = author }
+            if state.version > newest[state.id]?.version ?? .min { newest[state.id] = state }
+        }
         let keys = newest.keys.map(EntryKey.document)
         var existing: [String: (version: Int64, author: String?)] = [:]
         for row in try await db.select().columns("entry_key", "version", "author").from("search_entries")
@@ -112,7 +117,7 @@ struct IndexWriter: Sendable {
             let key = EntryKey.document(state.id)
             return Entry(
                 key: key, kind: .document, id: state.id, orgId: state.orgId, projectId: state.projectId, title: state.title,
-                body: state.body, author: state.author ?? existing[key]?.author, updatedAt: state.updatedAt, version: state.version, live: true,
+                body: state.body, author: state.author ?? authors[state.id] ?? existing[key]?.author, updatedAt: state.updatedAt, version: state.version, live: true,
                 tags: Set(state.tags).sorted())
         }
         try await index(try await write(entries, existing: Set(existing.keys), on: db), on: db)
