@@ -46,11 +46,14 @@ public struct SearchService: SearchAPI {
 
         var result = try await index.search(IndexQuery(request: request, viewer: viewer))
         var fuzzy = false
-        if result.total == 0, request.offset == 0, let relaxed = try await relaxed(request.query) {
+        // On every page, so a cursor pages through the retry's hits (nothing matches exactly there either). The
+        // retry's hits replace the empty result only if there are any: neighbours come from every org's words, so
+        // `fuzzy` on an empty result would tell that some org has indexed a word one edit away.
+        if result.total == 0, let relaxed = try await relaxed(request.query) {
             var retry = request
             retry.query = relaxed
-            result = try await index.search(IndexQuery(request: retry, viewer: viewer))
-            fuzzy = true
+            let widened = try await index.search(IndexQuery(request: retry, viewer: viewer))
+            if widened.total > 0 { (result, fuzzy) = (widened, true) }
         }
         let next = request.offset + result.hits.count
         let nextCursor = next < result.total && next <= Self.maxOffset ? SearchCursor(offset: next, request: asked).encoded : nil

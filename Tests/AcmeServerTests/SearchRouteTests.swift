@@ -100,6 +100,35 @@ import Testing
         }
     }
 
+    /// Typo-tolerant results page like exact ones, and a retry that finds nothing the caller may see is not
+    /// reported as fuzzy: the flag must not tell that some other org has indexed a word one edit away.
+    @Test func fuzzyResultsPageAndRevealNoOtherOrgsWords() async throws {
+        try await TestApp.run { app in
+            let team = try await Team.make(app)
+            for n in 0..<3 {
+                _ = try await DocumentTests.create(app, in: team.project, by: team.editor, title: "Pelican \(n)", body: "pelican")
+            }
+            let outsider = try await app.signup("Out")
+            let otherOrg = try await app.createOrg(outsider)
+            let otherProject = try await app.createProject(outsider, in: otherOrg, key: "OTH", name: "Other", visibility: "org")
+            _ = try await DocumentTests.create(app, in: otherProject, by: outsider, title: "Kestrel", body: "kestrel")
+            _ = try await Self.search(app, team.org, "q=pelican", as: team.editor) { Self.total($0) == 3 }
+            _ = try await Self.search(app, otherOrg, "q=kestrel", as: outsider) { Self.total($0) == 1 }
+
+            let first = try await Self.search(app, team.org, "q=pelicon&limit=2", as: team.editor)
+            #expect(first["fuzzy"] as? Bool == true)
+            #expect(Self.ids(first).count == 2 && Self.total(first) == 3)
+            let cursor = try #require(first["nextCursor"] as? String)
+            let second = try await Self.search(app, team.org, "q=pelicon&limit=2&cursor=\(cursor)", as: team.editor)
+            #expect(Self.ids(second).count == 1 && second["fuzzy"] as? Bool == true)
+            #expect(Set(Self.ids(first) + Self.ids(second)).count == 3)
+
+            let elsewhere = try await Self.search(app, team.org, "q=kestrex", as: team.editor)
+            #expect(Self.total(elsewhere) == 0)
+            #expect(elsewhere["fuzzy"] as? Bool == false)
+        }
+    }
+
     @Test func badParametersAreProblemsThatNameThem() async throws {
         try await TestApp.run { app in
             let team = try await Team.make(app)
