@@ -10,7 +10,7 @@ import User
 /// service runs on PostgreSQL). Who may see what is decided inside the index's statements from the caller's
 /// org role (asked of the User service) and the project visibility and membership it indexed from events.
 public struct SearchService: SearchAPI {
-    public static let migrations: [any Migration] = [CreateSearchTables(), ContentlessSearchText(), SeparateSearchTexts(), CommonWordPairIndex(), PairedVectors(), EntryTagArrays(), PrefixVectors(), WordVectors(), LexemeStatisticsTarget(), BucketedLexemes()]
+    public static let migrations: [any Migration] = [CreateSearchTables(), ContentlessSearchText(), SeparateSearchTexts(), CommonWordPairIndex(), PairedVectors(), EntryTagArrays(), PrefixVectors(), WordVectors(), LexemeStatisticsTarget(), BucketedLexemes(), MembershipVersions()]
     /// Deepest page reachable through cursors: ranking everything to skip further costs more than it is worth.
     public static let maxOffset = 1_000
     /// Alternatives tried per query word when nothing matched exactly.

@@ -271,6 +271,38 @@ func ids(_ result: IndexResult) -> [String] { result.hits.map(\.id) }
         await f.close()
     }
 
+    /// Each membership keeps its own version. A reindex replays the log while the live consumer applies newer
+    /// events, so one member's newer change (or a project's member change) may come before older events of the same
+    /// org or project: those must still apply, and a membership's own older events must not.
+    @Test func membershipsAreVersionedOneByOne() async throws {
+        let f = try await IndexFixture()
+        let carol = "usr_0000000000000000000000000c"
+        try await f.index.apply([
+            .user(id: IndexFixture.bob, name: "Bob Marley", email: "bob@example.com", version: 1, at: f.now),
+            .user(id: carol, name: "Carol Marley", email: "carol@example.com", version: 1, at: f.now),
+            // The live consumer's newer events first…
+            .orgMember(orgId: IndexFixture.org, userId: IndexFixture.bob, member: true, version: 10, at: f.now),
+            .projectMember(projectId: Self.secret, userId: IndexFixture.bob, member: true, version: 8),
+            // …then the replay of older ones.
+            .orgMember(orgId: IndexFixture.org, userId: carol, member: true, version: 3, at: f.now),
+            .project(.init(id: Self.secret, orgId: IndexFixture.org, name: "Secret", key: "SEC", description: nil,
+                           visibility: "private", version: 1, updatedAt: f.now)),
+            .projectMember(projectId: Self.secret, userId: IndexFixture.bob, member: true, version: 2),
+            .orgMember(orgId: IndexFixture.org, userId: IndexFixture.bob, member: false, version: 4, at: f.now),
+        ])
+        #expect(Set(ids(try await f.search("marley"))) == [IndexFixture.bob, carol])
+        #expect(ids(try await f.search("secret", as: IndexFixture.bob)) == [Self.secret])
+        #expect(try await f.search("secret", as: carol).total == 0, "a private project")
+
+        // A membership's own order still holds: a removal is not undone by a replayed addition.
+        try await f.index.apply([
+            .orgMember(orgId: IndexFixture.org, userId: carol, member: false, version: 12, at: f.now),
+            .orgMember(orgId: IndexFixture.org, userId: carol, member: true, version: 5, at: f.now),
+        ])
+        #expect(ids(try await f.search("marley")) == [IndexFixture.bob])
+        await f.close()
+    }
+
     @Test func filtersByAuthorAndUpdateTime() async throws {
         let f = try await IndexFixture()
         try await f.project(Self.p1, name: "Platform")

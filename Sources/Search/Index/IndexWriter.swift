@@ -66,7 +66,7 @@ struct IndexWriter: Sendable {
             try await db.delete(from: "search_project_members").where("project_id", .equal, id).run()
             try await tombstone(key: EntryKey.project(id), kind: .project, id: id, orgId: orgId, version: version, at: at, on: db)
         case .projectMember(let projectId, let userId, let member, let version):
-            guard try await claimProject(projectId, orgId: nil, version: version, on: db) else { return }
+            guard try await claimMembership(projectId + "/" + userId, version: version, on: db) else { return }
             if member {
                 try await db.insert(into: "search_project_members").columns("project_id", "user_id")
                     .values(SQLBind(projectId), SQLBind(userId)).ignoringConflicts(with: ["project_id", "user_id"]).run()
@@ -88,7 +88,8 @@ struct IndexWriter: Sendable {
     }
 
     static func reset(on db: any SQLDatabase) async throws {
-        for table in ["search_tags", "search_texts", "search_entries", "search_project_members", "search_projects", "search_users", "search_orgs"] {
+        for table in ["search_tags", "search_texts", "search_entries", "search_project_members", "search_projects", "search_users", "search_orgs",
+                      "search_membership_versions"] {
             try await db.delete(from: table).run()
         }
     }
@@ -153,7 +154,10 @@ struct IndexWriter: Sendable {
                 .values(SQLBind(state.id), SQLBind(state.orgId), SQLBind(projectKey), SQLBind(state.visibility), SQLBind(1), SQLBind(state.version))
                 .run()
         } else {
+            // The row may be a deletion's placeholder, or from before membership versions (a member change could
+            // leave one): a newer state makes the project live in its org.
             try await db.update("search_projects").set("project_key", to: projectKey).set("visibility", to: state.visibility)
+                .set("org_id", to: state.orgId).set("live", to: 1)
                 .set("version", to: state.version).where("project_id", .equal, state.id).run()
         }
         let key = EntryKey.project(state.id)
@@ -166,7 +170,7 @@ struct IndexWriter: Sendable {
     }
 
     /// Records `version` as the project's; false if the index already has that version or a later one.
-    /// A project not seen yet (its creation still in flight on another partition) gets a placeholder row.
+    /// A project not seen yet (a deletion ahead of its creation) gets a placeholder row.
     private func claimProject(_ id: String, orgId: String?, version: Int64, on db: any SQLDatabase) async throws -> Bool {
         try await claim(
             "search_projects", "project_id", id, version: version,
@@ -216,8 +220,17 @@ struct IndexWriter: Sendable {
             placeholder: [("name", ""), ("email", "")], on: db)
     }
 
+    /// Records `version` as the membership's (`"org/user"` or `"project/user"`); false if the index already has
+    /// that version or a later one. Each membership keeps its own: a change to one member says nothing about another.
+    private func claimMembership(_ membership: String, version: Int64, on db: any SQLDatabase) async throws -> Bool {
+        try await claim("search_membership_versions", "membership", membership, version: version, on: db)
+    }
+
     private func orgMember(orgId: String, userId: String, member: Bool, version: Int64, at: Date, on db: any SQLDatabase) async throws {
-        guard try await claim("search_orgs", "org_id", orgId, version: version, on: db) else { return }
+        // A deleted org's row holds the highest version (see `orgDeleted`).
+        let deleted = try await db.select().column("org_id").from("search_orgs").where("org_id", .equal, orgId)
+            .where("version", .equal, Int64.max).first() != nil
+        guard !deleted, try await claimMembership(orgId + "/" + userId, version: version, on: db) else { return }
         let key = EntryKey.user(userId, in: orgId)
         guard member else {
             try await deleteEntries(["entry_key": key], on: db)
@@ -239,7 +252,7 @@ struct IndexWriter: Sendable {
             .where("project_id", .in, SQLSubquery.select { $0.column("project_id").from("search_projects").where("org_id", .equal, orgId) })
             .run()
         try await db.delete(from: "search_projects").where("org_id", .equal, orgId).run()
-        // A deleted org stays deleted: no replayed membership event may bring its members back.
+        // A deleted org stays deleted: no replayed membership event may bring its members back (see `orgMember`).
         try await db.delete(from: "search_orgs").where("org_id", .equal, orgId).run()
         try await db.insert(into: "search_orgs").columns("org_id", "version").values(SQLBind(orgId), SQLBind(Int64.max)).run()
     }
