@@ -129,6 +129,18 @@ import Testing
         }
     }
 
+    /// One character may hold hundreds of combining marks: `q` is short in characters yet its word is longer in
+    /// bytes than a PostgreSQL lexeme may be. It searches (as a prefix cut to size) instead of failing.
+    @Test func aWordOfOneHugeCharacterSearches() async throws {
+        try await TestApp.run { app in
+            let team = try await Team.make(app)
+            let huge = "a" + String(repeating: "\u{11002}", count: 511)
+            let query = try #require(huge.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            let response = try await app.request(.get, "/v1/orgs/\(team.org)/search?q=\(query)", token: team.editor.accessToken)
+            #expect(response.status == .ok, "\(response.status): \(response.bodyString)")
+        }
+    }
+
     @Test func badParametersAreProblemsThatNameThem() async throws {
         try await TestApp.run { app in
             let team = try await Team.make(app)

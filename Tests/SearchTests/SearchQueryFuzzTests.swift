@@ -64,7 +64,7 @@ import Testing
                 if case .phrase(let words) = term.kind { #expect(words.count >= 2) }
                 if case .prefix(let stem) = term.kind { #expect(stem.count >= SearchQuery.minPrefixLength) }
                 for word in term.words {
-                    #expect(!word.isEmpty && word.count <= SearchQuery.maxTermLength)
+                    #expect(!word.isEmpty && word.count <= SearchQuery.maxTermLength && word.utf8.count <= SearchQuery.maxTermBytes)
                     #expect(word.unicodeScalars.allSatisfy(Self.isWordScalar), "\(word.debugDescription)")
                 }
             }

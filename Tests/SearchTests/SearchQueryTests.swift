@@ -115,6 +115,10 @@ import Testing
         #expect(try parsed("x -" + long) == "x -" + cut + "*")
         #expect(try parsed(#""x "# + long + #"""#) == #""x "# + cut + #"""#)
         #expect(try parsed(String(repeating: "a", count: 64)) == cut)
+        // Long in bytes though short in characters (each mark is 4 bytes): cut at 256 bytes.
+        let marks = { (count: Int) in String(repeating: "\u{11002}", count: count) }
+        #expect(try parsed("ab" + marks(300)) == "ab" + marks(63) + "*")
+        #expect(try parsed("a" + marks(300)) == "a" + marks(63), "one character is too short for a prefix")
     }
 
     @Test func refusesQueriesOverTheLengthLimit() throws {

@@ -5,7 +5,7 @@
 /// - at least one group is not excluded;
 /// - an excluded term is always alone in its group (`a OR -b` is read as `a -b`);
 /// - words are non-empty, NFKC-normalized, lowercased runs of Unicode letters, digits and combining marks,
-///   at most ``maxTermLength`` characters, and there are at most ``maxTerms`` words in total;
+///   at most ``maxTermLength`` characters and ``maxTermBytes`` bytes, and there are at most ``maxTerms`` words in total;
 /// - a phrase has at least two words and a prefix at least ``minPrefixLength`` characters.
 ///
 /// ``description`` is a canonical text form (`a (b OR c) -"x y" pre*`) that parses back to the same value,
@@ -17,6 +17,9 @@ public struct SearchQuery: Sendable, Hashable {
     public static let maxTerms = 32
     /// Longest word kept, in characters; a longer bare word is cut to this length and searched as a prefix.
     public static let maxTermLength = 64
+    /// Longest word kept, in UTF-8 bytes, cut like a longer one: a character may carry hundreds of combining marks,
+    /// and PostgreSQL refuses a lexeme over 2,047 bytes.
+    public static let maxTermBytes = 256
     /// Shortest stem accepted before a trailing `*`; `a*` is searched as the plain word `a`.
     public static let minPrefixLength = 2
 

@@ -22,8 +22,8 @@ import Foundation
 ///
 /// Limits: `q` over ``SearchQuery/maxInputLength`` scalars is refused; after ``SearchQuery/maxTerms`` words
 /// the rest of the query is ignored (a phrase is cut to fit); a bare word longer than
-/// ``SearchQuery/maxTermLength`` characters is cut to that length and searched as a prefix (so long identifiers
-/// still match), a longer word inside a phrase is just cut.
+/// ``SearchQuery/maxTermLength`` characters (or ``SearchQuery/maxTermBytes`` bytes) is cut to that length and
+/// searched as a prefix (so long identifiers still match), a longer word inside a phrase is just cut.
 extension SearchQuery {
     public static func parse(_ text: String) throws(SearchQueryError) -> SearchQuery {
         guard text.unicodeScalars.count <= maxInputLength else {
@@ -200,17 +200,32 @@ extension SearchQuery {
 
     private static func term(_ words: [String], starred: Bool, excluded: Bool) -> Term {
         guard words.count == 1 else {
-            return Term(.phrase(words.map { String($0.prefix(maxTermLength)) }), excluded: excluded)
+            return Term(.phrase(words.map(cut)), excluded: excluded)
         }
         let word = words[0]
-        let length = word.count
-        if length > maxTermLength {
-            return Term(.prefix(String(word.prefix(maxTermLength))), excluded: excluded)
+        let kept = cut(word)
+        if kept != word {
+            return Term(kept.count >= minPrefixLength ? .prefix(kept) : .word(kept), excluded: excluded)
         }
-        if starred, length >= minPrefixLength {
+        if starred, word.count >= minPrefixLength {
             return Term(.prefix(word), excluded: excluded)
         }
         return Term(.word(word), excluded: excluded)
+    }
+
+    /// `word` cut to ``SearchQuery/maxTermLength`` characters, then to ``SearchQuery/maxTermBytes`` bytes at a
+    /// scalar boundary.
+    static func cut(_ word: String) -> String {
+        let short = String(word.prefix(maxTermLength))
+        guard short.utf8.count > maxTermBytes else { return short }
+        var scalars = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in short.unicodeScalars {
+            bytes += UTF8.width(scalar)
+            guard bytes <= maxTermBytes else { break }
+            scalars.append(scalar)
+        }
+        return String(scalars)
     }
 
     // MARK: - OR groups
