@@ -249,8 +249,12 @@ func ids(_ result: IndexResult) -> [String] { result.hits.map(\.id) }
         try await f.index.apply([.projectDeleted(id: Self.p2, orgId: IndexFixture.org, version: f.nextVersion(), at: f.now)])
         #expect(ids(try await f.search("plover")) == [Self.d1])
         #expect(try await f.search("other").total == 0)
-        // A deleted org takes everything with it.
+        // A deleted org takes everything with it, and late or replayed events of its projects and documents
+        // bring nothing back.
         try await f.index.apply([.orgDeleted(orgId: IndexFixture.org)])
+        #expect(try await f.search("plover", admin: true).total == 0)
+        try await f.project(Self.p2, name: "Plover project")
+        try await f.document(Self.d2, project: Self.p2, title: "Plover late", body: "x")
         #expect(try await f.search("plover", admin: true).total == 0)
         await f.close()
     }

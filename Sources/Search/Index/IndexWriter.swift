@@ -112,7 +112,9 @@ struct IndexWriter: Sendable {
             .where("entry_key", .in, keys).all() {
             existing[try row.string("entry_key")] = (try row.decode(column: "version", as: Int64.self), try row.optionalString("author"))
         }
-        let fresh = newest.values.filter { $0.version > existing[EntryKey.document($0.id)]?.version ?? .min }.sorted { $0.id < $1.id }
+        let deleted = try await deletedOrgs(Set(newest.values.map(\.orgId)), on: db)
+        let fresh = newest.values.filter { $0.version > existing[EntryKey.document($0.id)]?.version ?? .min && !deleted.contains($0.orgId) }
+            .sorted { $0.id < $1.id }
         guard !fresh.isEmpty else { return }
         let entries = fresh.map { state in
             let key = EntryKey.document(state.id)
@@ -143,6 +145,7 @@ struct IndexWriter: Sendable {
     // MARK: Projects
 
     private func project(_ state: IndexChange.ProjectState, on db: any SQLDatabase) async throws {
+        guard try await deletedOrgs([state.orgId], on: db).isEmpty else { return }
         let row = try await db.select().columns("version", "project_key").from("search_projects")
             .where("project_id", .equal, state.id).first()
         let stored = try row.map { (version: try $0.decode(column: "version", as: Int64.self), key: try $0.string("project_key")) }
@@ -227,10 +230,9 @@ struct IndexWriter: Sendable {
     }
 
     private func orgMember(orgId: String, userId: String, member: Bool, version: Int64, at: Date, on db: any SQLDatabase) async throws {
-        // A deleted org's row holds the highest version (see `orgDeleted`).
-        let deleted = try await db.select().column("org_id").from("search_orgs").where("org_id", .equal, orgId)
-            .where("version", .equal, Int64.max).first() != nil
-        guard !deleted, try await claimMembership(orgId + "/" + userId, version: version, on: db) else { return }
+        guard try await deletedOrgs([orgId], on: db).isEmpty,
+            try await claimMembership(orgId + "/" + userId, version: version, on: db)
+        else { return }
         let key = EntryKey.user(userId, in: orgId)
         guard member else {
             try await deleteEntries(["entry_key": key], on: db)
@@ -244,6 +246,14 @@ struct IndexWriter: Sendable {
                 key: key, kind: .user, id: userId, orgId: orgId, projectId: nil, title: try profile?.string("name") ?? "",
                 body: try profile?.string("email") ?? "", author: nil, updatedAt: at, version: version, live: true),
             exists: false, on: db)
+    }
+
+    /// Which of `orgIds` were deleted: their events, late on another topic or replayed, change nothing any more.
+    private func deletedOrgs(_ orgIds: Set<String>, on db: any SQLDatabase) async throws -> Set<String> {
+        guard !orgIds.isEmpty else { return [] }
+        // A deleted org's row holds the highest version (see `orgDeleted`).
+        return Set(try await db.select().column("org_id").from("search_orgs").where("org_id", .in, Array(orgIds))
+            .where("version", .equal, Int64.max).all().map { try $0.string("org_id") })
     }
 
     private func orgDeleted(_ orgId: String, on db: any SQLDatabase) async throws {
