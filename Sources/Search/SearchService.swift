@@ -15,6 +15,9 @@ public struct SearchService: SearchAPI {
     public static let maxOffset = 1_000
     /// Alternatives tried per query word when nothing matched exactly.
     static let fuzzyAlternatives = 3
+    /// Query words looked up for alternatives, at most: each lookup reads the index's words with the same first
+    /// letter (on SQLite, each one's posting list), and a query may have 32 words.
+    static let fuzzyWords = 4
 
     public let index: any SearchIndex
     let users: any UserAPI
@@ -49,7 +52,7 @@ public struct SearchService: SearchAPI {
         // On every page, so a cursor pages through the retry's hits (nothing matches exactly there either). The
         // retry's hits replace the empty result only if there are any: neighbours come from every org's words, so
         // `fuzzy` on an empty result would tell that some org has indexed a word one edit away.
-        if result.total == 0, let relaxed = try await relaxed(request.query) {
+        if result.total == 0, let relaxed = try await Self.relaxed(request.query, in: index) {
             var retry = request
             retry.query = relaxed
             let widened = try await index.search(IndexQuery(request: retry, viewer: viewer))
@@ -84,10 +87,11 @@ public struct SearchService: SearchAPI {
         return kinds.count == SearchKind.allCases.count ? [] : kinds
     }
 
-    /// The query with every plain word widened to itself OR indexed words one edit away, or nil if no word has
-    /// such a neighbour.
-    func relaxed(_ query: SearchQuery) async throws -> SearchQuery? {
+    /// The query with its first ``fuzzyWords`` plain words (of three or more letters) widened to themselves OR
+    /// words of `index` one edit away, or nil if none has such a neighbour.
+    static func relaxed(_ query: SearchQuery, in index: any SearchIndex) async throws -> SearchQuery? {
         var widened = false
+        var lookups = 0
         var clauses: [SearchQuery.Group] = []
         for group in query.clauses {
             guard !group.isExcluded else {
@@ -97,8 +101,9 @@ public struct SearchService: SearchAPI {
             var terms: [SearchQuery.Term] = []
             for term in group.terms {
                 terms.append(term)
-                guard case .word(let word) = term.kind, word.count >= 3 else { continue }
-                let neighbors = try await index.neighbors(of: word, limit: Self.fuzzyAlternatives)
+                guard case .word(let word) = term.kind, word.count >= 3, lookups < fuzzyWords else { continue }
+                lookups += 1
+                let neighbors = try await index.neighbors(of: word, limit: fuzzyAlternatives)
                 terms += neighbors.map { SearchQuery.Term(.word($0)) }
                 widened = widened || !neighbors.isEmpty
             }

@@ -1,9 +1,35 @@
 import AcmeTestSupport
+import Synchronization
 import Testing
 
 @testable import Search
 
 @Suite struct FuzzyTests {
+    /// Looks up no more than ``SearchService/fuzzyWords`` words, however many the query has: each lookup reads
+    /// many of the index's words.
+    @Test func theRetryLooksUpAFewWordsOnly() async throws {
+        let index = NeighborIndex()
+        let query = try SearchQuery.parse("alpha bravo charlie delta echo foxtrot -golf hotel* in")
+        let relaxed = try #require(try await SearchService.relaxed(query, in: index))
+        #expect(index.asked == ["alpha", "bravo", "charlie", "delta"])
+        #expect(relaxed.description == "(alpha OR alphax) (bravo OR bravox) (charlie OR charliex) (delta OR deltax) echo foxtrot -golf hotel* in")
+    }
+
+    /// Every word has one neighbour: itself with an "x"; records the words asked about.
+    final class NeighborIndex: SearchIndex {
+        private let words = Mutex<[String]>([])
+        var asked: [String] { words.withLock { $0 } }
+
+        func neighbors(of word: String, limit: Int) async throws -> [String] {
+            words.withLock { $0.append(word) }
+            return [word + "x"]
+        }
+
+        func apply(_ changes: [IndexChange]) async throws {}
+        func search(_ query: IndexQuery) async throws -> IndexResult { fatalError("not searched") }
+        func reset() async throws {}
+    }
+
     @Test func collectsPositiveWholeWordsOnce() throws {
         let query = try SearchQuery.parse(#"kubernets "load balancer" pods* -helm a OR kubernets"#)
         #expect(Fuzzy.words(in: query) == ["kubernets", "load", "balancer", "a"])
