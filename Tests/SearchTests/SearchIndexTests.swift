@@ -1,6 +1,7 @@
 import AcmeDatabase
 import AcmeTestSupport
 import Foundation
+import SQLKit
 @testable import Search
 import Testing
 
@@ -303,6 +304,29 @@ func ids(_ result: IndexResult) -> [String] { result.hits.map(\.id) }
             .orgMember(orgId: IndexFixture.org, userId: carol, member: false, version: 12, at: f.now),
             .orgMember(orgId: IndexFixture.org, userId: carol, member: true, version: 5, at: f.now),
         ])
+        #expect(ids(try await f.search("marley")) == [IndexFixture.bob])
+        await f.close()
+    }
+
+    /// An index built before memberships had versions of their own gets them from its member entries and projects.
+    @Test func theMigrationRecordsTheVersionsOfIndexedMemberships() async throws {
+        let f = try await IndexFixture()
+        try await f.index.apply([
+            .user(id: IndexFixture.bob, name: "Bob Marley", email: "bob@example.com", version: 1, at: f.now),
+            .orgMember(orgId: IndexFixture.org, userId: IndexFixture.bob, member: true, version: 7, at: f.now),
+            .project(.init(id: Self.secret, orgId: IndexFixture.org, name: "Secret", key: "SEC", description: nil,
+                           visibility: "private", version: 9, updatedAt: f.now)),
+            .projectMember(projectId: Self.secret, userId: IndexFixture.bob, member: true, version: 3),
+        ])
+        let versions = try await f.database.transaction { db in
+            try await db.delete(from: "search_membership_versions").run()
+            try await MembershipVersions.seed(on: db)
+            return try await db.select().columns("membership", "version").from("search_membership_versions").orderBy("membership").all()
+                .map { "\(try $0.string("membership"))@\(try $0.decode(column: "version", as: Int64.self))" }
+        }
+        #expect(versions == ["\(IndexFixture.org)/\(IndexFixture.bob)@7", "\(Self.secret)/\(IndexFixture.bob)@9"])
+        // Older events of those memberships change nothing.
+        try await f.index.apply([.orgMember(orgId: IndexFixture.org, userId: IndexFixture.bob, member: false, version: 6, at: f.now)])
         #expect(ids(try await f.search("marley")) == [IndexFixture.bob])
         await f.close()
     }

@@ -13,5 +13,21 @@ struct MembershipVersions: Migration {
             .column("membership", type: .text, .primaryKey(autoIncrement: false))
             .column("version", type: .bigint, .notNull)
             .run()
+        try await Self.seed(on: db)
+    }
+
+    /// Records the versions of the memberships indexed so far.
+    static func seed(on db: any SQLDatabase) async throws {
+        // Memberships indexed so far: an org member's entry carries the version of its membership, and a project's
+        // version was at least that of its last member change. (A reindex rebuilds removed memberships' versions too.)
+        try await db.raw("""
+            INSERT INTO search_membership_versions (membership, version)
+            SELECT org_id || '/' || id, version FROM search_entries WHERE kind = 'user'
+            """).run()
+        try await db.raw("""
+            INSERT INTO search_membership_versions (membership, version)
+            SELECT m.project_id || '/' || m.user_id, p.version
+            FROM search_project_members m JOIN search_projects p ON p.project_id = m.project_id
+            """).run()
     }
 }
