@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs programs from tests: pg_ctl for the PostgreSQL fault tests, the Kafka fault broker's control script,
+/// Runs programs from tests: pg_ctl and psql for the PostgreSQL fault tests, the Kafka fault broker's control script,
 /// python3 for the Avro and search-syntax cross-checks.
 ///
 /// Through posix_spawn and waitpid rather than Foundation's Process, which missed a child's exit here and waited
