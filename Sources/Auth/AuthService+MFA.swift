@@ -37,7 +37,7 @@ extension AuthService {
             guard let session else { throw AcmeError.unauthorized() }
             if clock.now().timeIntervalSince(session.createdAt) > Self.recentSignIn {
                 throw AcmeError.forbidden(
-                    "This session signed in more than 10 minutes ago: send your password (\"password\") to set up two-factor authentication.")
+                    "This session signed in more than \(Int(Self.recentSignIn / 60)) minutes ago: send your password (\"password\") to set up two-factor authentication.")
             }
         }
         let secret = TOTPVerifier.makeSecret()
