@@ -21,6 +21,7 @@ public final class PostgresDatabasePool: Database {
     private let acquireTimeout: Duration
     private let watch = StatementWatch()
     private let statements = PreparedStatements()
+    private let leaseTimer = LeaseTimer()
 
     private init(name: String, client: PostgresClient, acquireTimeout: Duration, logger: Logger) {
         self.name = name
@@ -28,7 +29,12 @@ public final class PostgresDatabasePool: Database {
         self.acquireTimeout = acquireTimeout
         self.logger = logger
         self.gate = OperationGate(name: name)
-        self.runner = Task { await client.run() }
+        self.runner = Task { [leaseTimer] in
+            await withDiscardingTaskGroup { group in
+                group.addTask { await client.run() }
+                group.addTask { await leaseTimer.run() }
+            }
+        }
     }
 
     /// Connects to the database at `url` (postgres://user:password@host:port/database?sslmode=…), with at
@@ -147,8 +153,9 @@ public final class PostgresDatabasePool: Database {
                         return try await operation.value(OpenConnectionDatabase(connection, watch: watch, statements: statements))
                     }
                 }
-                group.addTask { [acquireTimeout, name] in
-                    try await Task.sleep(for: acquireTimeout)
+                group.addTask { [acquireTimeout, name, leaseTimer] in
+                    await leaseTimer.sleep(for: acquireTimeout)
+                    try Task.checkCancellation()
                     guard leased.isSet else {
                         throw AcmeError.unavailable("The \(name) database is not reachable; retry shortly.")
                     }
