@@ -71,10 +71,14 @@ struct TSVector: Sendable, Equatable {
     /// The lexeme a query word or stem is compared with.
     static func lexeme(_ word: String) -> String { Snippet.fold(word) }
 
+    /// Builds both literals as UTF-8 bytes: indexing runs this for every entry it writes, and strings concatenated
+    /// lexeme by lexeme and position by position made it about a tenth of a PostgreSQL create's server time.
     private struct Builder {
-        /// Each word's positions as literal text (`3A,17A`), with how many and the last one.
-        var lexemes: [String: (text: String, count: Int, last: Int)] = [:]
+        /// Each word's entry in ``entries``, in the order words first came.
+        var lexemes: [String: Int] = [:]
         var order: [String] = []
+        /// Each word's positions as literal text (`3A,17A`), with how many and the last one.
+        var entries: [(text: [UInt8], count: Int, last: Int)] = []
         /// Pair tokens, prefix and pair-hash lexemes, in order, without positions.
         var stripped: [String] = []
         var strippedSet: Set<String> = []
@@ -85,6 +89,7 @@ struct TSVector: Sendable, Equatable {
         var position = 0
 
         mutating func add(_ words: [String], weight: Character) {
+            let weight = weight.asciiValue!
             let folded = words.map(TSVector.lexeme)
             for (index, word) in folded.enumerated() { add(word, at: position + index + 1, weight: weight) }
             let pairs = CommonWordPairs.tokens(inFolded: folded)
@@ -93,54 +98,96 @@ struct TSVector: Sendable, Equatable {
             for index in folded.indices.dropLast() where !paired.contains(index) {
                 addStripped(TSVector.pairHash(folded[index], folded[index + 1]))
             }
-            for word in folded {
-                var prefix = Substring(word.prefix(TSVector.prefixLengths.lowerBound - 1))
-                for character in word.dropFirst(prefix.count).prefix(TSVector.prefixLengths.count) {
-                    prefix.append(character)
-                    addStripped(String(prefix) + "*")
-                }
-            }
+            for word in folded { addPrefixes(of: word) }
             position += folded.count
         }
 
-        private mutating func add(_ lexeme: String, at position: Int, weight: Character) {
+        /// `<the word's first 3 characters>*` and `<its first 4>*`, as far as the word is long.
+        private mutating func addPrefixes(of word: String) {
+            let shortest = TSVector.prefixLengths.lowerBound
+            let utf8 = word.utf8
+            if utf8.allSatisfy({ $0 < 0x80 }) {
+                // ASCII: a character is a byte.
+                guard utf8.count >= shortest else { return }
+                for length in TSVector.prefixLengths where length <= utf8.count {
+                    addStripped(String(decoding: utf8.prefix(length), as: UTF8.self) + "*")
+                }
+                return
+            }
+            var prefix = Substring(word.prefix(shortest - 1))
+            for character in word.dropFirst(prefix.count).prefix(TSVector.prefixLengths.count) {
+                prefix.append(character)
+                addStripped(String(prefix) + "*")
+            }
+        }
+
+        private mutating func add(_ lexeme: String, at position: Int, weight: UInt8) {
             let position = min(position, TSVector.maxPosition)
-            if var entry = lexemes[lexeme] {
-                guard entry.count < TSVector.maxPositions, entry.last < position, size + 2 <= TSVector.maxSize else { return }
+            if let index = lexemes[lexeme] {
+                guard entries[index].count < TSVector.maxPositions, entries[index].last < position, size + 2 <= TSVector.maxSize else { return }
                 size += 2
-                entry.text += "," + String(position) + String(weight)
-                entry.count += 1
-                entry.last = position
-                lexemes[lexeme] = entry
+                entries[index].text.append(UInt8(ascii: ","))
+                Self.appendPosition(position, weight, to: &entries[index].text)
+                entries[index].count += 1
+                entries[index].last = position
                 return
             }
             let bytes = lexeme.utf8.count
             let cost = (bytes + 1) / 2 * 2 + 4 + TSVector.bucketBytes
             guard bytes <= TSVector.maxLexemeBytes, size + cost <= TSVector.maxSize else { return }
             size += cost
-            lexemes[lexeme] = (String(position) + String(weight), 1, position)
+            var text: [UInt8] = []
+            Self.appendPosition(position, weight, to: &text)
+            lexemes[lexeme] = entries.count
+            entries.append((text, 1, position))
             order.append(lexeme)
         }
 
         private mutating func addStripped(_ lexeme: String) {
             let bytes = lexeme.utf8.count
             let cost = (bytes + 1) / 2 * 2 + TSVector.bucketBytes
-            guard bytes <= TSVector.maxLexemeBytes, !strippedSet.contains(lexeme), size + cost <= TSVector.maxSize else { return }
+            guard bytes <= TSVector.maxLexemeBytes, size + cost <= TSVector.maxSize, strippedSet.insert(lexeme).inserted else { return }
             size += cost
-            strippedSet.insert(lexeme)
             stripped.append(lexeme)
+        }
+
+        /// `17A`.
+        private static func appendPosition(_ position: Int, _ weight: UInt8, to text: inout [UInt8]) {
+            text.append(contentsOf: String(position).utf8)
+            text.append(weight)
+        }
+
+        /// `'lexeme'` as ``TSQuery/quoted(_:)`` writes it (quotes and backslashes doubled), after `marker` if any.
+        private static func appendQuoted(_ lexeme: String, marker: Bool, to literal: inout [UInt8]) {
+            literal.append(UInt8(ascii: "'"))
+            if marker { literal.append(contentsOf: TSVector.bucketMarker.utf8) }
+            for byte in lexeme.utf8 {
+                if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\\") { literal.append(byte) }
+                literal.append(byte)
+            }
+            literal.append(UInt8(ascii: "'"))
         }
 
         /// The indexed vector and the words alone.
         var literals: (indexed: String, words: String) {
-            var indexed: [String] = [], words: [String] = []
-            indexed.reserveCapacity(order.count + stripped.count)
-            for lexeme in order {
-                indexed.append(TSQuery.quoted(TSVector.bucketMarker + lexeme))
-                words.append(TSQuery.quoted(lexeme) + ":" + lexemes[lexeme]!.text)
+            var indexed: [UInt8] = [], words: [UInt8] = []
+            indexed.reserveCapacity(size + 4 * (order.count + stripped.count))
+            words.reserveCapacity(size + 4 * order.count)
+            for (index, lexeme) in order.enumerated() {
+                if index > 0 {
+                    indexed.append(UInt8(ascii: " "))
+                    words.append(UInt8(ascii: " "))
+                }
+                Self.appendQuoted(lexeme, marker: true, to: &indexed)
+                Self.appendQuoted(lexeme, marker: false, to: &words)
+                words.append(UInt8(ascii: ":"))
+                words.append(contentsOf: entries[index].text)
             }
-            indexed += stripped.map { TSQuery.quoted(TSVector.bucketMarker + $0) }
-            return (indexed.joined(separator: " "), words.joined(separator: " "))
+            for lexeme in stripped {
+                if !indexed.isEmpty { indexed.append(UInt8(ascii: " ")) }
+                Self.appendQuoted(lexeme, marker: true, to: &indexed)
+            }
+            return (String(decoding: indexed, as: UTF8.self), String(decoding: words, as: UTF8.self))
         }
     }
 }
