@@ -22,6 +22,7 @@ public final class PostgresDatabasePool: Database {
     private let watch = StatementWatch()
     private let statements = PreparedStatements()
     private let leaseTimer = LeaseTimer()
+    private let batcher = CommitBatcher()
 
     private init(name: String, client: PostgresClient, acquireTimeout: Duration, logger: Logger) {
         self.name = name
@@ -122,17 +123,26 @@ public final class PostgresDatabasePool: Database {
     public func transaction<T: Sendable>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await gate.run {
             try await DatabaseFailure.map {
-                try await withConnection { db in
+                let (result, held) = try await withConnection { db -> (T, [SQLTemplate.Statement]) in
                     let transaction = PostgresTransaction(db)
                     do {
                         let result = try await body(transaction)
+                        // Held-back statements only: they go below, grouped with other transactions', once this
+                        // connection is back in the pool.
+                        if let held = transaction.wholeTransaction() { return (result, held) }
                         try await transaction.commit()
-                        return result
+                        return (result, [])
                     } catch {
                         await transaction.rollback()
                         throw error
                     }
                 }
+                if !held.isEmpty {
+                    try await batcher.commit(held) { statements in
+                        try await self.withConnection { db in try await PostgresTransaction.send(statements, on: db) }
+                    }
+                }
+                return result
             }
         }
     }

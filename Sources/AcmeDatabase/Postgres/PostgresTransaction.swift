@@ -51,6 +51,24 @@ final class PostgresTransaction: ForwardingDatabase {
         if began { try await forwarded.raw("COMMIT").run() }
     }
 
+    /// The whole transaction, when it is held-back statements only: they are taken, and sending them is the caller's
+    /// (see ``CommitBatcher``). Nil once anything was sent.
+    func wholeTransaction() -> [SQLTemplate.Statement]? {
+        state.withLock { state in
+            guard !state.began else { return nil }
+            defer {
+                state.pending = []
+                state.pendingBinds = 0
+            }
+            return state.pending
+        }
+    }
+
+    /// Sends statements held back by a transaction (``wholeTransaction()``) as one, which commits them.
+    static func send(_ statements: [SQLTemplate.Statement], on db: any SQLDatabase) async throws {
+        try await db.execute(sql: Combined(statements: statements)) { _ in }
+    }
+
     func rollback() async {
         let began = state.withLock { state in
             state.pending = []
