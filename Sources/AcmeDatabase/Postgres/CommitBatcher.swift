@@ -7,7 +7,7 @@ import Synchronization
 /// A transaction of held-back inserts only (a document create: the document, its tags, its outbox rows) is one
 /// statement (``PostgresTransaction``), and most of its cost is per statement, not per row: PostgreSQL's parse, plan
 /// and executor start-up, the commit's WAL flush, and a round trip through the client. Measured with pgbench on the
-/// create's statement: 6,100 creates/s one statement each, 14,200/s with eight creates' statements as the `WITH`
+/// create's statement: about 6,500 creates/s one statement each, 14,200/s with eight creates' statements as the `WITH`
 /// parts of one. So a transaction that commits while ``maxLeaders`` groups are in flight queues; one that finds fewer
 /// leads a group: it sends its statements together with those of every transaction queued, while they wait, and then
 /// hands the lead to the next one queued. Alone, a transaction goes at once, as before. Members wait without holding
