@@ -13,20 +13,11 @@ struct CommitBatcherTests {
     static let insert = SQLTemplate(deferrable: true) { db in SQLTemplate.insert(db, into: "items", columns: ["id", "n"]).query }
 
     func withDatabase(_ body: (PostgresDatabasePool) async throws -> Void) async throws {
-        let schema = "batch_" + UUID().uuidString.prefix(8).lowercased()
         // Fewer connections than concurrent transactions: members wait without one, so this cannot starve.
-        let database = try await PostgresDatabasePool.open(
-            name: "batch", url: Scratch.postgresURL!, schema: schema, maxConnections: 2, logger: Logger(label: "test"))
-        do {
+        try await withScratchPostgres("batch", maxConnections: 2) { database in
             try await database.read { db in try await db.raw("CREATE TABLE items (id text PRIMARY KEY, n bigint NOT NULL)").run() }
             try await body(database)
-        } catch {
-            try? await database.read { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
-            try? await database.close()
-            throw error
         }
-        try await database.read { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
-        try await database.close()
     }
 
     @Test func concurrentTransactionsCommitAndOnlyTheFailingOneFails() async throws {

@@ -21,18 +21,7 @@ import Testing
 struct PreparedStatementTests {
     /// One connection, so that every statement meets the ones before it.
     func withDatabase(_ body: (PostgresDatabasePool) async throws -> Void) async throws {
-        let schema = "prepared_" + UUID().uuidString.prefix(8).lowercased()
-        let database = try await PostgresDatabasePool.open(
-            name: "prepared", url: Scratch.postgresURL!, schema: schema, maxConnections: 1, logger: Logger(label: "test"))
-        do {
-            try await body(database)
-        } catch {
-            try? await database.read { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
-            try? await database.close()
-            throw error
-        }
-        try await database.read { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
-        try await database.close()
+        try await withScratchPostgres("prepared", maxConnections: 1, body)
     }
 
     func prepared(_ fragment: String, on database: PostgresDatabasePool) async throws -> Int {
