@@ -7,14 +7,23 @@ import Synchronization
 ///
 /// Each statement is a round trip, and on a document create the round trips (BEGIN, three inserts, COMMIT)
 /// were most of its time: PostgreSQL itself spent a fraction of a millisecond. Deferrable template runs
-/// (inserts nothing else in the transaction reads) are held back; at the end they go as one statement, the
-/// others as `WITH` parts of the last, which PostgreSQL runs atomically without BEGIN and COMMIT. Any other
-/// statement starts the transaction for real: BEGIN, the held-back statements, then it.
+/// (inserts nothing else in the transaction reads) are held back; a transaction of nothing else ends as one
+/// statement, the others as `WITH` parts of the last, which PostgreSQL runs atomically without BEGIN and COMMIT
+/// (``wholeTransaction()``; the pool sends it with other transactions', see ``CommitBatcher``). Any other statement
+/// starts the transaction for real: BEGIN, the held-back statements, then it.
 final class PostgresTransaction: ForwardingDatabase {
     private struct State {
         var began = false
         var pending: [SQLTemplate.Statement] = []
         var pendingBinds = 0
+
+        mutating func takePending() -> [SQLTemplate.Statement] {
+            defer {
+                pending = []
+                pendingBinds = 0
+            }
+            return pending
+        }
     }
 
     let forwarded: any SQLDatabase
@@ -37,31 +46,23 @@ final class PostgresTransaction: ForwardingDatabase {
                 state.pendingBinds += statement.binds.count
                 return state.pendingBinds > Self.maxBinds
             }
-            if full { try await sendPending(inTransaction: true) }
+            if full { try await sendPending() }
             return
         }
-        try await sendPending(inTransaction: true)
+        try await sendPending()
         try await forwarded.execute(sql: query, onRow)
     }
 
-    /// Sends what is held back and commits.
+    /// Sends what is held back and commits a transaction that began (one that did not is ``wholeTransaction()``).
     func commit() async throws {
-        let began = state.withLock { $0.began }
-        try await sendPending(inTransaction: began)
-        if began { try await forwarded.raw("COMMIT").run() }
+        try await sendPending()
+        try await forwarded.raw("COMMIT").run()
     }
 
     /// The whole transaction, when it is held-back statements only: they are taken, and sending them is the caller's
     /// (see ``CommitBatcher``). Nil once anything was sent.
     func wholeTransaction() -> [SQLTemplate.Statement]? {
-        state.withLock { state in
-            guard !state.began else { return nil }
-            defer {
-                state.pending = []
-                state.pendingBinds = 0
-            }
-            return state.pending
-        }
+        state.withLock { state in state.began ? nil : state.takePending() }
     }
 
     /// Sends statements held back by a transaction (``wholeTransaction()``) as one, which commits them.
@@ -77,19 +78,14 @@ final class PostgresTransaction: ForwardingDatabase {
         if began { try? await forwarded.raw("ROLLBACK").run() }
     }
 
-    /// Sends the held-back statements as one; inside a transaction (opened first if need be) or, for the whole
-    /// of a transaction that had nothing else, on their own.
-    private func sendPending(inTransaction: Bool) async throws {
+    /// Sends the held-back statements as one, inside the transaction (opened first if need be).
+    private func sendPending() async throws {
         let (pending, begin) = state.withLock { state in
-            defer {
-                state.pending = []
-                state.pendingBinds = 0
-                if inTransaction { state.began = true }
-            }
-            return (state.pending, inTransaction && !state.began)
+            defer { state.began = true }
+            return (state.takePending(), !state.began)
         }
         if begin { try await forwarded.raw("BEGIN").run() }
-        if !pending.isEmpty { try await forwarded.execute(sql: Combined(statements: pending)) { _ in } }
+        if !pending.isEmpty { try await Self.send(pending, on: forwarded) }
     }
 
     /// `WITH s0 AS (first), s1 AS (second), … last`: data-modifying `WITH` parts run exactly once, whether or
