@@ -53,18 +53,10 @@ final class CommitBatcher: Sendable {
     /// once they are committed. `send` leases a connection for the statement it is given, so members wait without one.
     func commit(_ statements: [SQLTemplate.Statement], send: @escaping Send) async throws {
         let binds = statements.reduce(0) { $0 + $1.binds.count }
-        if !takeLead() {
+        if !join(nil) {
             let turn = await withCheckedContinuation { (turn: CheckedContinuation<Turn, Never>) in
-                // Asked again under the lock that queues: the leader may have handed over meanwhile.
-                let leadNow = state.withLock { state in
-                    if state.leaders < maxLeaders {
-                        state.leaders += 1
-                        return true
-                    }
-                    state.queue.append(Member(statements: statements, binds: binds, turn: turn))
-                    return false
-                }
-                if leadNow { turn.resume(returning: .lead) }
+                // Asked again as it queues: a leader may have handed over meanwhile.
+                if join(Member(statements: statements, binds: binds, turn: turn)) { turn.resume(returning: .lead) }
             }
             switch turn {
             case .lead: break
@@ -76,9 +68,13 @@ final class CommitBatcher: Sendable {
         try await lead(statements, binds: binds, send: send)
     }
 
-    private func takeLead() -> Bool {
+    /// Takes the lead if fewer than ``maxLeaders`` groups are in flight; otherwise queues `member`, if any.
+    private func join(_ member: Member?) -> Bool {
         state.withLock { state in
-            guard state.leaders < maxLeaders else { return false }
+            guard state.leaders < maxLeaders else {
+                if let member { state.queue.append(member) }
+                return false
+            }
             state.leaders += 1
             return true
         }
