@@ -157,17 +157,6 @@ struct TSVector: Sendable, Equatable {
             text.append(weight)
         }
 
-        /// `'lexeme'` as ``TSQuery/quoted(_:)`` writes it (quotes and backslashes doubled), after `marker` if any.
-        private static func appendQuoted(_ lexeme: String, marker: Bool, to literal: inout [UInt8]) {
-            literal.append(UInt8(ascii: "'"))
-            if marker { literal.append(contentsOf: TSVector.bucketMarker.utf8) }
-            for byte in lexeme.utf8 {
-                if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\\") { literal.append(byte) }
-                literal.append(byte)
-            }
-            literal.append(UInt8(ascii: "'"))
-        }
-
         /// The indexed vector and the words alone.
         var literals: (indexed: String, words: String) {
             var indexed: [UInt8] = [], words: [UInt8] = []
@@ -178,14 +167,14 @@ struct TSVector: Sendable, Equatable {
                     indexed.append(UInt8(ascii: " "))
                     words.append(UInt8(ascii: " "))
                 }
-                Self.appendQuoted(lexeme, marker: true, to: &indexed)
-                Self.appendQuoted(lexeme, marker: false, to: &words)
+                TSQuery.appendQuoted(lexeme, marker: TSVector.bucketMarker, to: &indexed)
+                TSQuery.appendQuoted(lexeme, to: &words)
                 words.append(UInt8(ascii: ":"))
                 words.append(contentsOf: entries[index].text)
             }
             for lexeme in stripped {
                 if !indexed.isEmpty { indexed.append(UInt8(ascii: " ")) }
-                Self.appendQuoted(lexeme, marker: true, to: &indexed)
+                TSQuery.appendQuoted(lexeme, marker: TSVector.bucketMarker, to: &indexed)
             }
             return (String(decoding: indexed, as: UTF8.self), String(decoding: words, as: UTF8.self))
         }

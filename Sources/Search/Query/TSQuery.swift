@@ -101,12 +101,20 @@ public struct TSQuery: Sendable, Hashable {
 
     /// A tsquery lexeme: `'` around, `'` and `\` inside doubled.
     static func quoted(_ text: String) -> String {
-        var result = "'"
-        for character in text {
-            if character == "'" || character == "\\" { result.append(character) }
-            result.append(character)
+        var literal: [UInt8] = []
+        appendQuoted(text, to: &literal)
+        return String(decoding: literal, as: UTF8.self)
+    }
+
+    /// ``quoted(_:)`` appended to a literal's UTF-8 bytes, with `marker` (not escaped) before the text: the vectors'
+    /// literals are written this way (``TSVector``). Both characters escaped are ASCII, so byte by byte is exact.
+    static func appendQuoted(_ text: String, marker: String = "", to literal: inout [UInt8]) {
+        literal.append(UInt8(ascii: "'"))
+        literal.append(contentsOf: marker.utf8)
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\\") { literal.append(byte) }
+            literal.append(byte)
         }
-        result.append("'")
-        return result
+        literal.append(UInt8(ascii: "'"))
     }
 }
