@@ -12,9 +12,9 @@ import Testing
 struct CommitBatcherTests {
     static let insert = SQLTemplate(deferrable: true) { db in SQLTemplate.insert(db, into: "items", columns: ["id", "n"]).query }
 
-    func withDatabase(_ body: (PostgresDatabasePool) async throws -> Void) async throws {
+    func withDatabase(_ body: (any Database) async throws -> Void) async throws {
         // Fewer connections than concurrent transactions: members wait without one, so this cannot starve.
-        try await withScratchPostgres("batch", maxConnections: 2) { database in
+        try await Scratch.with("batch", maxConnections: 2) { database in
             try await database.read { db in try await db.raw("CREATE TABLE items (id text PRIMARY KEY, n bigint NOT NULL)").run() }
             try await body(database)
         }

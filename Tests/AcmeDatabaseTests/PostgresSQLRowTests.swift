@@ -8,10 +8,9 @@ import Testing
 @Suite(.enabled(if: Scratch.postgresURL != nil, "PostgreSQL only (ACME_TEST_DATABASE_URL)"))
 struct PostgresSQLRowTests {
     @Test func cellsDecodeAsPostgresKitDecodesThem() async throws {
-        let scratch = Scratch()
-        let row: (any SQLRow)?
-        do {
-            row = try await scratch.open("rows", migrations: []).read { db in
+        var row: (any SQLRow)?
+        try await Scratch.with("rows") { database in
+            row = try await database.read { db in
                 try await db.raw("""
                     SELECT 'text' AS s, CAST(NULL AS text) AS ns, CAST(7 AS int4) AS i4, CAST(9000000000 AS int8) AS i8,
                         CAST(NULL AS int8) AS ni, CAST(2.5 AS float8) AS d, CAST(NULL AS float8) AS nd, true AS b,
@@ -19,11 +18,7 @@ struct PostgresSQLRowTests {
                         CAST('{"x": 1}' AS jsonb) AS json
                     """).first()
             }
-        } catch {
-            await scratch.close()
-            throw error
         }
-        await scratch.close()
         let shortcut = try #require(row as? PostgresSQLRow)
         let kit = shortcut.row.sql()
         func same<T: Decodable & Equatable>(_ column: String, _ type: T.Type, _ expected: T) throws {

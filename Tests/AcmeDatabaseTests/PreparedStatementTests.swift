@@ -20,11 +20,11 @@ import Testing
 @Suite(.enabled(if: Scratch.postgresURL != nil, "PostgreSQL only (ACME_TEST_DATABASE_URL)"))
 struct PreparedStatementTests {
     /// One connection, so that every statement meets the ones before it.
-    func withDatabase(_ body: (PostgresDatabasePool) async throws -> Void) async throws {
-        try await withScratchPostgres("prepared", maxConnections: 1, body)
+    func withDatabase(_ body: (any Database) async throws -> Void) async throws {
+        try await Scratch.with("prepared", maxConnections: 1, body)
     }
 
-    func prepared(_ fragment: String, on database: PostgresDatabasePool) async throws -> Int {
+    func prepared(_ fragment: String, on database: any Database) async throws -> Int {
         try await database.read { db in
             try await db.raw("SELECT count(*) AS n FROM pg_prepared_statements WHERE name LIKE 'acme\\_%' AND strpos(statement, \(bind: fragment)) > 0")
                 .first()!.decode(column: "n", as: Int.self)

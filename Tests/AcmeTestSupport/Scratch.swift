@@ -15,10 +15,10 @@ public final class Scratch: @unchecked Sendable {
 
     public init() {}
 
-    public func open(_ name: String, migrations: [any Migration]) async throws -> any Database {
+    public func open(_ name: String, migrations: [any Migration], maxConnections: Int = 4) async throws -> any Database {
         let database: any Database
         if let url = Self.postgresURL {
-            database = try await PostgresDatabasePool.open(name: name, url: url, schema: "\(schemaPrefix)_\(name)", maxConnections: 4, logger: logger)
+            database = try await PostgresDatabasePool.open(name: name, url: url, schema: "\(schemaPrefix)_\(name)", maxConnections: maxConnections, logger: logger)
         } else {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             database = try await SQLiteDatabasePool.open(name: name, path: "\(directory)/\(name).sqlite", durability: .normal, logger: logger)
@@ -36,6 +36,20 @@ public final class Scratch: @unchecked Sendable {
             try? await database.close()
         }
         opened.removeAll()
+    }
+
+    /// `body` with one database opened by ``open(_:migrations:maxConnections:)``, closed and removed afterwards.
+    public static func with(
+        _ name: String, migrations: [any Migration] = [], maxConnections: Int = 4, _ body: (any Database) async throws -> Void
+    ) async throws {
+        let scratch = Scratch()
+        do {
+            try await body(try await scratch.open(name, migrations: migrations, maxConnections: maxConnections))
+        } catch {
+            await scratch.close()
+            throw error
+        }
+        await scratch.close()
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
